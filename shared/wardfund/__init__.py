@@ -1,0 +1,1 @@
+"""wardfund: ward-assembly donations shared between a national body and local campaigns."""
