@@ -1,0 +1,122 @@
+"""Stage configuration, read once from CDK context (`cdk.json`, `-c key=value`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import RemovalPolicy
+
+from infra import constants as c
+
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no", ""}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
+
+
+class ConfigError(ValueError):
+    """A context value is missing or malformed; synthesis stops with this message."""
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    stage: str
+    payout_frequency: str
+    sender_domain: str
+    reply_to_address: str
+    national_finance_email: str
+    alert_email: str | None
+    stripe_event_destination: bool
+    stripe_event_source_name: str | None
+    log_level: str
+    account: str | None
+    region: str | None
+
+    @property
+    def is_prod(self) -> bool:
+        return self.stage == "prod"
+
+    @property
+    def removal_policy(self) -> RemovalPolicy:
+        """prod keeps data when a resource leaves the template; dev cleans up."""
+        return RemovalPolicy.RETAIN if self.is_prod else RemovalPolicy.DESTROY
+
+    @property
+    def sender_address(self) -> str:
+        return f"{c.SENDER_LOCAL_PART}@{self.sender_domain}"
+
+    @classmethod
+    def from_context(cls, get: Any) -> StageConfig:
+        """`get` is `node.try_get_context` (or any `key -> value | None`)."""
+        stage = _text(get(c.CTX_STAGE)) or c.DEFAULT_STAGE
+        if stage not in c.STAGES:
+            raise ConfigError(f"context '{c.CTX_STAGE}' must be one of {c.STAGES}, got {stage!r}")
+
+        frequency = _text(get(c.CTX_PAYOUT_FREQUENCY)) or c.DEFAULT_PAYOUT_FREQUENCY
+        if frequency not in c.PAYOUT_FREQUENCIES:
+            raise ConfigError(
+                f"context '{c.CTX_PAYOUT_FREQUENCY}' must be one of {c.PAYOUT_FREQUENCIES}, "
+                f"got {frequency!r}"
+            )
+
+        domain = (_text(get(c.CTX_SENDER_DOMAIN)) or c.DEFAULT_SENDER_DOMAIN).lower()
+        if not _DOMAIN.match(domain):
+            raise ConfigError(f"context '{c.CTX_SENDER_DOMAIN}' is not a domain: {domain!r}")
+        finance = f"{c.FINANCE_LOCAL_PART}@{domain}"
+        reply_to = _email(get, c.CTX_REPLY_TO_ADDRESS) or finance
+        national_finance = _email(get, c.CTX_NATIONAL_FINANCE_EMAIL) or finance
+        alert_email = _email(get, c.CTX_ALERT_EMAIL)
+
+        destination = _flag(get(c.CTX_STRIPE_EVENT_DESTINATION), c.CTX_STRIPE_EVENT_DESTINATION)
+        source_name = _text(get(c.CTX_STRIPE_EVENT_SOURCE_NAME)) or None
+        if destination:
+            if not source_name or not source_name.startswith(c.STRIPE_PARTNER_SOURCE_PREFIX + "/"):
+                raise ConfigError(
+                    f"context '{c.CTX_STRIPE_EVENT_DESTINATION}=true' needs "
+                    f"'{c.CTX_STRIPE_EVENT_SOURCE_NAME}' set to the partner event source Stripe "
+                    f"created, e.g. {c.STRIPE_PARTNER_SOURCE_PREFIX}/<account>/<destination id>"
+                )
+
+        log_level = (_text(get(c.CTX_LOG_LEVEL)) or c.DEFAULT_LOG_LEVEL).upper()
+        if log_level not in {"DEBUG", "INFO", "WARN", "ERROR"}:
+            raise ConfigError(f"context '{c.CTX_LOG_LEVEL}' must be DEBUG/INFO/WARN/ERROR")
+
+        return cls(
+            stage=stage,
+            payout_frequency=frequency,
+            sender_domain=domain,
+            reply_to_address=reply_to,
+            national_finance_email=national_finance,
+            alert_email=alert_email,
+            stripe_event_destination=destination,
+            stripe_event_source_name=source_name if destination else None,
+            log_level=log_level,
+            account=_text(get(c.CTX_ACCOUNT)) or None,
+            region=_text(get(c.CTX_REGION)) or None,
+        )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _flag(value: Any, key: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"context '{key}' must be true or false, got {value!r}")
+
+
+def _email(get: Any, key: str) -> str | None:
+    text = _text(get(key))
+    if not text:
+        return None
+    if not _EMAIL.match(text):
+        raise ConfigError(f"context '{key}' is not an email address: {text!r}")
+    return text

@@ -1,0 +1,173 @@
+"""Names, sizes and limits of the wardfund infrastructure, in one place.
+
+Nothing here touches CDK objects that need a scope; stacks and constructs read these values,
+and so do `scripts/asset_sizes.py` and the infrastructure tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+# --- project layout --------------------------------------------------------------------------
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+SHARED_PACKAGE_DIR = REPO_ROOT / "shared" / "wardfund"
+BUILD_DIR = REPO_ROOT / ".build"
+
+APP_NAME = "Wardfund"
+
+# --- stages and context keys ------------------------------------------------------------------
+STAGES = ("dev", "prod")
+DEFAULT_STAGE = "dev"
+PAYOUT_FREQUENCIES = ("weekly", "fortnightly")
+DEFAULT_PAYOUT_FREQUENCY = "weekly"
+DEFAULT_SENDER_DOMAIN = "wardfund.example"
+SENDER_LOCAL_PART = "donations"
+FINANCE_LOCAL_PART = "finance"
+
+CTX_STAGE = "stage"
+CTX_PAYOUT_FREQUENCY = "payout_frequency"
+CTX_SENDER_DOMAIN = "sender_domain"
+CTX_REPLY_TO_ADDRESS = "reply_to_address"
+CTX_NATIONAL_FINANCE_EMAIL = "national_finance_email"
+CTX_ALERT_EMAIL = "alert_email"
+CTX_STRIPE_EVENT_DESTINATION = "stripe_event_destination"
+CTX_STRIPE_EVENT_SOURCE_NAME = "stripe_event_source_name"
+CTX_LOG_LEVEL = "log_level"
+CTX_ACCOUNT = "account"
+CTX_REGION = "region"
+
+# --- Lambda runtime and packaging -------------------------------------------------------------
+# One Python version for the runtime and for the wheels in the layer: pydantic-core and other
+# binary wheels are built per CPython minor version, so the two must move together.
+PYTHON_VERSION = "3.12"
+PIP_PLATFORM = "aarch64-manylinux2014"  # matches Architecture.ARM_64
+# Provided by the Lambda Python runtime; never ship them (aws-xray-sdk's botocore dep included).
+RUNTIME_PROVIDED_PACKAGES = ("boto3", "botocore")
+MAX_ZIPPED_FUNCTION_BYTES = 15 * 1024 * 1024  # our own budget: function zip + layer zip
+MAX_UNZIPPED_FUNCTION_BYTES = 250 * 1024 * 1024  # Lambda's hard limit, function + layers
+
+POWERTOOLS_SERVICE_NAME = "wardfund"
+POWERTOOLS_METRICS_NAMESPACE = "Wardfund"
+DEFAULT_LOG_LEVEL = "INFO"
+WEBHOOK_TOLERANCE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One Lambda function: where its handler lives and how big it may be."""
+
+    key: str  # construct id stem and asset folder name
+    handler_files: tuple[str, ...]  # repo-relative paths copied into the asset
+    handler: str  # Lambda handler string (module path inside the asset)
+    description: str
+    memory_mb: int
+    timeout_seconds: int
+
+
+RECEIVE = FunctionSpec(
+    key="Receive",
+    handler_files=("functions/donations/receive.py",),
+    handler="functions.donations.receive.handler",
+    description="Stripe webhook: verify the signature, enqueue the event.",
+    memory_mb=256,
+    timeout_seconds=10,
+)
+PROCESS = FunctionSpec(
+    key="Process",
+    handler_files=("functions/donations/process.py",),
+    handler="functions.donations.process.handler",
+    description="SQS batch of Stripe events: attribute and post to the ledger.",
+    memory_mb=512,
+    timeout_seconds=30,
+)
+RUN_PAYOUTS = FunctionSpec(
+    key="RunPayouts",
+    handler_files=("functions/payouts/run.py",),
+    handler="functions.payouts.run.handler",
+    description="Scheduled payout run: Stripe Connect transfers or bank-transfer CSV.",
+    memory_mb=512,
+    timeout_seconds=300,
+)
+SEND_NOTIFICATIONS = FunctionSpec(
+    key="SendNotifications",
+    handler_files=("functions/notifications/send.py",),
+    handler="functions.notifications.send.handler",
+    description="SQS batch of email requests: render and send through SES.",
+    memory_mb=256,
+    timeout_seconds=30,
+)
+FUNCTION_SPECS = (RECEIVE, PROCESS, RUN_PAYOUTS, SEND_NOTIFICATIONS)
+
+RUN_PAYOUTS_RESERVED_CONCURRENCY = 1  # a money path that must never run twice at once
+RUN_PAYOUTS_ASYNC_RETRY_ATTEMPTS = 2
+RUN_PAYOUTS_MAX_EVENT_AGE_HOURS = 6
+
+# --- queues -----------------------------------------------------------------------------------
+VISIBILITY_TIMEOUT_FACTOR = 6  # AWS guidance: >= 6x the consumer's timeout
+MAX_RECEIVE_COUNT = 5
+QUEUE_RETENTION_DAYS = 4
+DLQ_RETENTION_DAYS = 14
+SQS_BATCH_SIZE = 10
+SQS_MAX_BATCHING_WINDOW_SECONDS = 5
+
+# --- HTTP API ---------------------------------------------------------------------------------
+WEBHOOK_PATH = "/stripe/webhook"
+API_THROTTLE_RATE_LIMIT = 50  # steady requests per second
+API_THROTTLE_BURST_LIMIT = 100
+
+# --- payout schedule --------------------------------------------------------------------------
+PAYOUT_SCHEDULE_MINUTE = "0"
+PAYOUT_SCHEDULE_HOUR = "6"
+PAYOUT_SCHEDULE_WEEKDAY = "MON"
+PAYOUT_SCHEDULE_TIME_ZONE = "Europe/London"
+PAYOUT_SCHEDULE_RETRY_ATTEMPTS = 3
+PAYOUT_SCHEDULE_MAX_EVENT_AGE_HOURS = 2
+
+# --- Stripe Event Destination (optional EventBridge path) -------------------------------------
+STRIPE_PARTNER_SOURCE_PREFIX = "aws.partner/stripe.com"
+STRIPE_EVENT_DELIVERY_RETRY_ATTEMPTS = 10
+STRIPE_EVENT_DELIVERY_MAX_EVENT_AGE_HOURS = 24
+
+# --- data -------------------------------------------------------------------------------------
+TABLE_PARTITION_KEY = "PK"
+TABLE_SORT_KEY = "SK"
+TABLE_TTL_ATTRIBUTE = "expires_at"
+IDEMPOTENCY_PARTITION_KEY = "id"
+IDEMPOTENCY_TTL_ATTRIBUTE = "expiration"
+BANK_FILES_NONCURRENT_EXPIRY_DAYS = 90
+BANK_FILES_INFREQUENT_ACCESS_DAYS = 90
+BANK_FILES_GLACIER_DAYS = 365
+ACCESS_LOGS_EXPIRY_DAYS = 365
+ABORT_INCOMPLETE_UPLOAD_DAYS = 7
+
+# --- logs and alarms --------------------------------------------------------------------------
+LOG_RETENTION_DAYS = {"dev": 14, "prod": 365}
+ALARM_PERIOD_MINUTES = 5
+
+
+def stack_name(stage: str, kind: str) -> str:
+    """`Wardfund-dev-Stateful`, `Wardfund-prod-Stateless`, ..."""
+    return f"{APP_NAME}-{stage}-{kind}"
+
+
+def resource_prefix(stage: str) -> str:
+    """Lower-case prefix for physical names: `wardfund-dev`."""
+    return f"{APP_NAME.lower()}-{stage}"
+
+
+def webhook_secret_name(stage: str) -> str:
+    return f"{APP_NAME.lower()}/{stage}/stripe/webhook-signing-secret"
+
+
+def api_key_secret_name(stage: str) -> str:
+    return f"{APP_NAME.lower()}/{stage}/stripe/api-key"
+
+
+def payout_schedule_name(stage: str) -> str:
+    return f"{resource_prefix(stage)}-weekly-payout-run"
+
+
+def configuration_set_name(stage: str) -> str:
+    return f"{resource_prefix(stage)}-email"

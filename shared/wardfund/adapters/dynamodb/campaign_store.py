@@ -1,0 +1,79 @@
+"""Campaign settings on DynamoDB, versioned so postings can check they used the latest."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from botocore.exceptions import ClientError
+
+from wardfund.adapters.dynamodb.records import FIGURE_NAMES, campaign_from, campaign_values
+from wardfund.adapters.dynamodb.table import (
+    BALANCE_SK,
+    CAMPAIGNS_PK,
+    Table,
+    campaign_pk,
+    key,
+    to_item,
+    values,
+)
+from wardfund.domain.campaign import Campaign
+from wardfund.services.ports import GuardFailed
+
+
+class DynamoCampaignStore:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def get(self, campaign_id: str) -> Campaign | None:
+        item = self.table.get(CAMPAIGNS_PK, campaign_id)
+        return campaign_from(item) if item else None
+
+    def all(self) -> list[Campaign]:
+        return [campaign_from(item) for item in self.table.query(CAMPAIGNS_PK)]
+
+    def save(self, campaign: Campaign, *, changed_by: str, change: str) -> Campaign:
+        """Writes the settings as version+1 only if nobody saved since `campaign.version`."""
+        saved = Campaign(**{**campaign.__dict__, "version": campaign.version + 1})
+        config = {"PK": CAMPAIGNS_PK, "SK": campaign.campaign_id, "version": saved.version}
+        condition = "attribute_not_exists(PK)" if campaign.version == 0 else "version = :v"
+        put: dict[str, Any] = {
+            "TableName": self.table.name,
+            "Item": to_item(config | campaign_values(saved)),
+            "ConditionExpression": condition,
+        }
+        if campaign.version:
+            put["ExpressionAttributeValues"] = values({":v": campaign.version})
+        zeros = {f"#f{i}": name for i, name in enumerate(FIGURE_NAMES)}
+        audit = {
+            "PK": campaign_pk(campaign.campaign_id),
+            "SK": f"AUDIT#{saved.version:08d}",
+            "changed_by": changed_by,
+            "change": change,
+        }
+        try:
+            self.table.client.transact_write_items(
+                TransactItems=cast(
+                    Any,
+                    [
+                        {"Put": put},
+                        {
+                            "Update": {
+                                "TableName": self.table.name,
+                                "Key": key(campaign_pk(campaign.campaign_id), BALANCE_SK),
+                                "UpdateExpression": "SET "
+                                + ", ".join(f"{n} = if_not_exists({n}, :zero)" for n in zeros),
+                                "ExpressionAttributeNames": zeros,
+                                "ExpressionAttributeValues": values({":zero": 0}),
+                            }
+                        },
+                        {"Put": {"TableName": self.table.name, "Item": to_item(audit)}},
+                    ],
+                )
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                raise GuardFailed(
+                    f"campaign {campaign.campaign_id} was changed by someone else; read it again"
+                ) from error
+            raise
+        return saved

@@ -1,0 +1,261 @@
+"""LedgerStore on DynamoDB: every posting is one TransactWriteItems call.
+
+The transaction holds the processed-event marker, the business record that makes the
+posting unique (payment, refund, dispute step), the journal entry as the campaign's
+ledger line, the balance counters with their guards (cap, payout watermark) and a
+check that the campaign's settings are the ones the posting was computed from.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from datetime import timedelta
+from typing import Any, cast
+
+from botocore.exceptions import ClientError
+
+from wardfund.adapters.dynamodb.records import (
+    allocation_from,
+    campaign_from,
+    figures_from,
+    invoice_from,
+    invoice_values,
+    journal_values,
+    payment_from,
+    payment_values,
+)
+from wardfund.adapters.dynamodb.table import (
+    ALERT_PK,
+    BALANCE_SK,
+    CAMPAIGNS_PK,
+    Table,
+    campaign_pk,
+    event_pk,
+    invoice_pk,
+    key,
+    line_sk,
+    payment_pk,
+    to_item,
+    values,
+)
+from wardfund.domain.calendar import parse_utc_key, utc_key
+from wardfund.domain.campaign import Campaign
+from wardfund.domain.facts import DonorLifecycle, InvoiceSeen
+from wardfund.domain.postings import Allocation
+from wardfund.services.ports import (
+    AlreadyRecorded,
+    CampaignBalance,
+    GuardFailed,
+    Guards,
+    LedgerWrite,
+    StoredPayment,
+)
+
+CAMPAIGN_CACHE_SECONDS = 60.0
+EVENT_MARKER_DAYS = 400
+NOT_THERE = "attribute_not_exists(PK)"
+_UNIQUE_ITEMS = 2  # the event marker and the business record come first in every transaction
+
+
+class DynamoLedgerStore:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._campaigns: dict[str, tuple[float, Campaign]] = {}
+
+    def campaign(self, campaign_id: str, *, fresh: bool = False) -> Campaign | None:
+        cached = self._campaigns.get(campaign_id)
+        if cached and not fresh and time.monotonic() - cached[0] < CAMPAIGN_CACHE_SECONDS:
+            return cached[1]
+        item = self.table.get(CAMPAIGNS_PK, campaign_id)
+        if item is None:
+            self._campaigns.pop(campaign_id, None)
+            return None
+        campaign = campaign_from(item)
+        self._campaigns[campaign_id] = (time.monotonic(), campaign)
+        return campaign
+
+    def balance(self, campaign_id: str) -> CampaignBalance:
+        item = self.table.get(campaign_pk(campaign_id), BALANCE_SK) or {}
+        through = item.get("settled_through")
+        return CampaignBalance(
+            campaign_id, figures_from(item), parse_utc_key(through) if through else None
+        )
+
+    def invoice(self, invoice_id: str) -> InvoiceSeen | None:
+        item = self.table.get(invoice_pk(invoice_id), "INVOICE")
+        return invoice_from(item) if item else None
+
+    def save_invoice(self, invoice: InvoiceSeen) -> None:
+        self.table.put(
+            {"PK": invoice_pk(invoice.invoice_id), "SK": "INVOICE"} | invoice_values(invoice)
+        )
+
+    def payment(self, payment_id: str) -> StoredPayment | None:
+        item = self.table.get(payment_pk(payment_id), "PAYMENT")
+        return StoredPayment(*payment_from(item)) if item else None
+
+    def reversal(self, payment_id: str, record_key: str) -> Allocation | None:
+        item = self.table.get(payment_pk(payment_id), record_key)
+        return allocation_from(item["allocation"]) if item else None
+
+    def save_lifecycle(self, event_id: str, fact: DonorLifecycle) -> None:
+        sk = f"DONOR#{utc_key(fact.at)}#{fact.object_id}#{fact.kind}"
+        try:
+            self.table.put(
+                {
+                    "PK": campaign_pk(fact.campaign_id),
+                    "SK": sk,
+                    "kind": fact.kind,
+                    "subscription_id": fact.subscription_id,
+                    "ward": fact.ward,
+                    "at": utc_key(fact.at),
+                    "detail": fact.detail,
+                    "event_id": event_id,
+                },
+                condition=NOT_THERE,
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
+    def commit(self, write: LedgerWrite) -> None:
+        try:
+            self.table.client.transact_write_items(
+                TransactItems=cast(Any, self._transaction(write))
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in reasons[:_UNIQUE_ITEMS]:
+                raise AlreadyRecorded(write.posting.entry.entry_id) from error
+            raise GuardFailed(f"{write.posting.entry.entry_id}: {reasons}") from error
+
+    def _transaction(self, write: LedgerWrite) -> list[dict[str, Any]]:
+        posting = write.posting
+        expires = int((posting.effective_at + timedelta(days=EVENT_MARKER_DAYS)).timestamp())
+        items: list[dict[str, Any]] = [
+            self._put(
+                {"PK": event_pk(write.event_id), "SK": "EVENT", "expires_at": expires}, NOT_THERE
+            ),
+            self._put(self._business_record(write), NOT_THERE),
+            self._put(self._line(write), None),
+            self._balance_update(write),
+        ]
+        if posting.campaign_id and write.guards.campaign_version is not None:
+            items.append(
+                {
+                    "ConditionCheck": {
+                        "TableName": self.table.name,
+                        "Key": key(CAMPAIGNS_PK, posting.campaign_id),
+                        "ConditionExpression": "version = :v",
+                        "ExpressionAttributeValues": values({":v": write.guards.campaign_version}),
+                    }
+                }
+            )
+        if write.alert:
+            items.append(self._put(self._alert(write), None))
+        return items
+
+    def _put(self, item: dict[str, Any], condition: str | None) -> dict[str, Any]:
+        put: dict[str, Any] = {"TableName": self.table.name, "Item": to_item(item)}
+        if condition:
+            put["ConditionExpression"] = condition
+        return {"Put": put}
+
+    @staticmethod
+    def _business_record(write: LedgerWrite) -> dict[str, Any]:
+        assert write.payment_id is not None
+        record: dict[str, Any] = {"PK": payment_pk(write.payment_id), "SK": write.record_key}
+        if write.payment is not None:
+            stored = write.payment
+            record |= payment_values(stored.payment, stored.allocation, stored.donor)
+        if write.reversal is not None:
+            record |= {
+                "allocation": asdict(write.reversal),
+                "at": utc_key(write.posting.effective_at),
+            }
+        return record | {"entry_id": write.posting.entry.entry_id, "event_id": write.event_id}
+
+    @staticmethod
+    def _line(write: LedgerWrite) -> dict[str, Any]:
+        posting = write.posting
+        return {
+            "PK": campaign_pk(posting.campaign_id),
+            "SK": line_sk(write.settle_at, posting.entry.entry_id),
+            "entry_id": posting.entry.entry_id,
+            "kind": str(posting.kind),
+            "effective_at": utc_key(posting.effective_at),
+            "settle_at": utc_key(write.settle_at),
+            "currency": posting.entry.currency,
+            "journal": journal_values(posting.entry),
+            "figures": posting.figures.as_dict(),
+            "suspense_delta": posting.suspense_delta,
+            "payment_id": write.payment_id,
+            "ward": write.ward,
+            "event_id": write.event_id,
+        }
+
+    def _balance_update(self, write: LedgerWrite) -> dict[str, Any]:
+        posting = write.posting
+        names: dict[str, str] = {}
+        bound: dict[str, Any] = {}
+        if posting.campaign_id is None:
+            names["#s"] = f"suspense_{posting.entry.currency}"
+            bound[":s"] = posting.suspense_delta
+            update: dict[str, Any] = {"UpdateExpression": "ADD #s :s"}
+        else:
+            adds = []
+            for index, (name, amount) in enumerate(posting.figures.as_dict().items()):
+                names[f"#f{index}"], bound[f":f{index}"] = name, amount
+                adds.append(f"#f{index} :f{index}")
+            update = {"UpdateExpression": "ADD " + ", ".join(adds)}
+            condition = _guard_condition(write.guards, write, names, bound)
+            if condition:
+                update["ConditionExpression"] = condition
+        update |= {
+            "TableName": self.table.name,
+            "Key": key(campaign_pk(posting.campaign_id), BALANCE_SK),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values(bound),
+        }
+        return {"Update": update}
+
+    @staticmethod
+    def _alert(write: LedgerWrite) -> dict[str, Any]:
+        posting = write.posting
+        return {
+            "PK": ALERT_PK,
+            "SK": f"{utc_key(posting.effective_at)}#{posting.entry.entry_id}",
+            "kind": "suspense",
+            "reason": write.alert,
+            "amount": posting.entry.total(posting.entry.lines[0].side),
+            "currency": posting.entry.currency,
+            "payment_id": write.payment_id,
+            "event_id": write.event_id,
+        }
+
+
+def _guard_condition(
+    guards: Guards, write: LedgerWrite, names: dict[str, str], bound: dict[str, Any]
+) -> str:
+    names["#wm"] = "settled_through"
+    parts: list[str] = []
+    if guards.settle_before:
+        bound[":settle"] = utc_key(write.settle_at)
+        parts.append("(attribute_not_exists(#wm) OR #wm < :settle)")
+    elif guards.settled_through_is is None:
+        parts.append("attribute_not_exists(#wm)")
+    else:
+        bound[":wm"] = utc_key(guards.settled_through_is)
+        parts.append("#wm = :wm")
+    if guards.match_at_most is not None or guards.match_is is not None:
+        names["#m"] = "match"
+        if guards.match_is is not None:
+            bound[":m"] = guards.match_is
+            parts.append("#m = :m")
+        else:
+            bound[":m"] = guards.match_at_most
+            parts.append("#m <= :m")
+    return " AND ".join(parts)

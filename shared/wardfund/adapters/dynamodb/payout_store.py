@@ -1,0 +1,126 @@
+"""PayoutStore on DynamoDB: payout intent, journal entry and watermark in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from botocore.exceptions import ClientError
+
+from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
+from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
+from wardfund.adapters.dynamodb.records import journal_values, line_from, plan_from, plan_values
+from wardfund.adapters.dynamodb.table import (
+    BALANCE_SK,
+    Table,
+    campaign_pk,
+    key,
+    lines_after,
+    lines_until,
+    payout_sk,
+    run_pk,
+    to_item,
+    values,
+)
+from wardfund.domain.calendar import utc_key
+from wardfund.domain.campaign import Campaign
+from wardfund.domain.payouts import LedgerLine, PayoutPlan, PayoutStatus
+from wardfund.domain.postings import Posting
+from wardfund.services.ports import CampaignBalance, GuardFailed, PayoutRecord
+
+
+class DynamoPayoutStore:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._campaigns = DynamoCampaignStore(table)
+        self._ledger = DynamoLedgerStore(table)
+
+    def campaigns(self) -> Sequence[Campaign]:
+        return self._campaigns.all()
+
+    def balance(self, campaign_id: str) -> CampaignBalance:
+        return self._ledger.balance(campaign_id)
+
+    def payout(self, campaign_id: str, run_at: datetime) -> PayoutRecord | None:
+        item = self.table.get(campaign_pk(campaign_id), payout_sk(run_at))
+        if item is None:
+            return None
+        return PayoutRecord(plan_from(item), PayoutStatus(item["status"]), item.get("reference"))
+
+    def unsettled_lines(
+        self, campaign_id: str, settled_through: datetime | None, run_at: datetime
+    ) -> Sequence[LedgerLine]:
+        items = self.table.query(
+            campaign_pk(campaign_id), lines_after(settled_through), lines_until(run_at)
+        )
+        return [line_from(item) for item in items]
+
+    def record_payout(
+        self, plan: PayoutPlan, posting: Posting, previous_settled_through: datetime | None
+    ) -> None:
+        payout = {
+            "PK": campaign_pk(plan.campaign_id),
+            "SK": payout_sk(plan.run_at),
+            "status": str(PayoutStatus.PENDING),
+            "entry_id": posting.entry.entry_id,
+            "journal": journal_values(posting.entry),
+            "figures": posting.figures.as_dict(),
+        } | plan_values(plan)
+        run_entry = {"PK": run_pk(plan.run_at), "SK": plan.campaign_id} | plan_values(plan)
+        bound: dict[str, Any] = {":paid": plan.amount, ":through": utc_key(plan.run_at)}
+        if previous_settled_through is None:
+            watermark_guard = "attribute_not_exists(settled_through)"
+        else:
+            watermark_guard = "settled_through = :prev"
+            bound[":prev"] = utc_key(previous_settled_through)
+        transaction = [
+            {
+                "Put": {
+                    "TableName": self.table.name,
+                    "Item": to_item(payout),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self.table.name,
+                    "Item": to_item(run_entry | {"status": "pending"}),
+                }
+            },
+            {
+                "Update": {
+                    "TableName": self.table.name,
+                    "Key": key(campaign_pk(plan.campaign_id), BALANCE_SK),
+                    "UpdateExpression": "ADD paid_out :paid SET settled_through = :through",
+                    "ConditionExpression": watermark_guard,
+                    "ExpressionAttributeValues": values(bound),
+                }
+            },
+        ]
+        try:
+            self.table.client.transact_write_items(TransactItems=cast(Any, transaction))
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                raise GuardFailed(f"payout {plan.payout_id} raced another writer") from error
+            raise
+
+    def mark_payout(self, plan: PayoutPlan, status: PayoutStatus, reference: str) -> None:
+        update = {
+            "UpdateExpression": "SET #st = :st, reference = :ref",
+            "ExpressionAttributeNames": {"#st": "status"},
+            "ExpressionAttributeValues": values({":st": str(status), ":ref": reference}),
+            "TableName": self.table.name,
+        }
+        self.table.client.transact_write_items(
+            TransactItems=cast(
+                Any,
+                [
+                    {
+                        "Update": update
+                        | {"Key": key(campaign_pk(plan.campaign_id), payout_sk(plan.run_at))}
+                    },
+                    {"Update": update | {"Key": key(run_pk(plan.run_at), plan.campaign_id)}},
+                ],
+            )
+        )

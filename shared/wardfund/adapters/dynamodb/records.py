@@ -1,0 +1,164 @@
+"""Storage shapes of the domain's objects: how each is written to and read from an item."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from wardfund.adapters.dynamodb.table import Item
+from wardfund.domain.calendar import parse_utc_key, utc_key
+from wardfund.domain.campaign import Campaign
+from wardfund.domain.facts import Donor, InvoiceSeen
+from wardfund.domain.figures import CampaignFigures
+from wardfund.domain.ledger import JournalEntry
+from wardfund.domain.payouts import LedgerLine, PayoutMethod, PayoutPlan
+from wardfund.domain.postings import Allocation, Payment, PaymentKind
+
+FIGURE_NAMES = ("raised", "local_share", "national_share", "match", "paid_out")
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def campaign_values(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "campaign_id": campaign.campaign_id,
+        "name": campaign.name,
+        "treasurer_emails": list(campaign.treasurer_emails),
+        "launch_event_on": campaign.launch_event_on.isoformat()
+        if campaign.launch_event_on
+        else None,
+        "election_on": campaign.election_on.isoformat() if campaign.election_on else None,
+        "match_cap_pence": campaign.match_cap_pence,
+        "local_share_bps": campaign.local_share_bps,
+        "withdrawn_at": utc_key(campaign.withdrawn_at) if campaign.withdrawn_at else None,
+        "connect_account_id": campaign.connect_account_id,
+        "bank_reference": campaign.bank_reference,
+    }
+
+
+def campaign_from(item: Item) -> Campaign:
+    return Campaign(
+        campaign_id=item["campaign_id"],
+        name=item["name"],
+        treasurer_emails=tuple(item.get("treasurer_emails", [])),
+        launch_event_on=_date(item.get("launch_event_on")),
+        election_on=_date(item.get("election_on")),
+        match_cap_pence=item["match_cap_pence"],
+        local_share_bps=item["local_share_bps"],
+        withdrawn_at=parse_utc_key(item["withdrawn_at"]) if item.get("withdrawn_at") else None,
+        connect_account_id=item.get("connect_account_id"),
+        bank_reference=item.get("bank_reference"),
+        version=item.get("version", 0),
+    )
+
+
+def figures_from(item: Item) -> CampaignFigures:
+    return CampaignFigures(**{name: int(item.get(name, 0)) for name in FIGURE_NAMES})
+
+
+def allocation_from(values: dict[str, Any]) -> Allocation:
+    return Allocation(**{name: int(value) for name, value in values.items()})
+
+
+def payment_values(payment: Payment, allocation: Allocation, donor: Donor) -> dict[str, Any]:
+    return {
+        "payment_id": payment.payment_id,
+        "campaign_id": payment.campaign_id,
+        "ward": payment.ward,
+        "kind": str(payment.kind),
+        "gross": payment.gross,
+        "currency": payment.currency,
+        "paid_at": utc_key(payment.paid_at),
+        "donor_ref": payment.donor_ref,
+        "subscription_id": payment.subscription_id,
+        "allocation": asdict(allocation),
+        "donor_email": donor.email,
+        "donor_name": donor.name,
+    }
+
+
+def payment_from(item: Item) -> tuple[Payment, Allocation, Donor]:
+    payment = Payment(
+        payment_id=item["payment_id"],
+        campaign_id=item.get("campaign_id"),
+        ward=item.get("ward"),
+        kind=PaymentKind(item["kind"]),
+        gross=item["gross"],
+        currency=item["currency"],
+        paid_at=parse_utc_key(item["paid_at"]),
+        donor_ref=item["donor_ref"],
+        subscription_id=item.get("subscription_id"),
+    )
+    donor = Donor(item["donor_ref"], item.get("donor_email"), item.get("donor_name"))
+    return payment, allocation_from(item["allocation"]), donor
+
+
+def invoice_values(invoice: InvoiceSeen) -> dict[str, Any]:
+    return {
+        "invoice_id": invoice.invoice_id,
+        "subscription_id": invoice.subscription_id,
+        "campaign_id": invoice.campaign_id,
+        "ward": invoice.ward,
+        "first_payment": invoice.first_payment,
+        "currency": invoice.currency,
+        "donor_ref": invoice.donor.donor_ref,
+        "donor_email": invoice.donor.email,
+        "donor_name": invoice.donor.name,
+    }
+
+
+def invoice_from(item: Item) -> InvoiceSeen:
+    return InvoiceSeen(
+        invoice_id=item["invoice_id"],
+        subscription_id=item["subscription_id"],
+        campaign_id=item.get("campaign_id"),
+        ward=item.get("ward"),
+        first_payment=bool(item["first_payment"]),
+        currency=item["currency"],
+        donor=Donor(item["donor_ref"], item.get("donor_email"), item.get("donor_name")),
+    )
+
+
+def journal_values(entry: JournalEntry) -> list[dict[str, Any]]:
+    return [
+        {"account": line.account, "side": str(line.side), "amount": line.amount}
+        for line in entry.lines
+    ]
+
+
+def line_from(item: Item) -> LedgerLine:
+    return LedgerLine(
+        line_key=item["SK"],
+        entry_id=item["entry_id"],
+        kind=item["kind"],
+        effective_at=parse_utc_key(item["effective_at"]),
+        settle_at=parse_utc_key(item["settle_at"]),
+        figures=figures_from(item.get("figures", {})),
+        payment_id=item.get("payment_id"),
+        ward=item.get("ward"),
+    )
+
+
+def plan_values(plan: PayoutPlan) -> dict[str, Any]:
+    return {
+        "payout_id": plan.payout_id,
+        "campaign_id": plan.campaign_id,
+        "run_at": utc_key(plan.run_at),
+        "amount": plan.amount,
+        "method": str(plan.method),
+        "settles": list(plan.settles),
+    }
+
+
+def plan_from(item: Item) -> PayoutPlan:
+    return PayoutPlan(
+        payout_id=item["payout_id"],
+        campaign_id=item["campaign_id"],
+        run_at=parse_utc_key(item["run_at"]),
+        amount=item["amount"],
+        method=PayoutMethod(item["method"]),
+        settles=tuple(item.get("settles", [])),
+    )

@@ -1,0 +1,136 @@
+"""The small interfaces the use cases need; adapters implement them, tests fake them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from wardfund.domain.campaign import Campaign
+from wardfund.domain.facts import Donor, DonorLifecycle, InvoiceSeen
+from wardfund.domain.figures import CampaignFigures
+from wardfund.domain.payouts import LedgerLine, PayoutMethod, PayoutPlan, PayoutStatus
+from wardfund.domain.postings import Allocation, Payment, Posting
+
+
+class AlreadyRecorded(Exception):
+    """The event, or the business object it reports, is in the ledger already."""
+
+
+class TransferFailed(Exception):
+    """The payment provider refused or did not answer; the payout stays pending for a retry."""
+
+
+class GuardFailed(Exception):
+    """A balance changed between read and write (cap, settlement, campaign settings)."""
+
+
+@dataclass(frozen=True)
+class CampaignBalance:
+    campaign_id: str
+    figures: CampaignFigures
+    settled_through: datetime | None
+
+
+@dataclass(frozen=True)
+class StoredPayment:
+    payment: Payment
+    allocation: Allocation
+    donor: Donor
+
+
+@dataclass(frozen=True)
+class Guards:
+    """Conditions the one transaction checks, so concurrent writers cannot both win.
+
+    `settle_before`: no payout has covered `settle_at` yet (optimistic path).
+    `settled_through_is`: the payout watermark is exactly this (exact path).
+    `match_at_most` / `match_is`: the campaign's match given so far, for the cap.
+    `campaign_version`: the campaign settings the posting was computed from.
+    """
+
+    settle_before: bool = True
+    settled_through_is: datetime | None = None
+    match_at_most: int | None = None
+    match_is: int | None = None
+    campaign_version: int | None = None
+
+
+@dataclass(frozen=True)
+class LedgerWrite:
+    event_id: str
+    record_key: str
+    posting: Posting
+    settle_at: datetime
+    guards: Guards
+    payment: StoredPayment | None = None
+    reversal: Allocation | None = None
+    payment_id: str | None = None
+    ward: str | None = None
+    alert: str | None = None
+
+
+@dataclass(frozen=True)
+class PayoutRecord:
+    plan: PayoutPlan
+    status: PayoutStatus
+    reference: str | None = None
+
+
+class LedgerStore(Protocol):
+    def campaign(self, campaign_id: str, *, fresh: bool = False) -> Campaign | None: ...
+    def balance(self, campaign_id: str) -> CampaignBalance: ...
+    def invoice(self, invoice_id: str) -> InvoiceSeen | None: ...
+    def save_invoice(self, invoice: InvoiceSeen) -> None: ...
+    def payment(self, payment_id: str) -> StoredPayment | None: ...
+    def reversal(self, payment_id: str, record_key: str) -> Allocation | None: ...
+    def save_lifecycle(self, event_id: str, fact: DonorLifecycle) -> None: ...
+    def commit(self, write: LedgerWrite) -> None: ...
+
+
+class PayoutStore(Protocol):
+    def campaigns(self) -> Sequence[Campaign]: ...
+    def balance(self, campaign_id: str) -> CampaignBalance: ...
+    def payout(self, campaign_id: str, run_at: datetime) -> PayoutRecord | None: ...
+    def unsettled_lines(
+        self, campaign_id: str, settled_through: datetime | None, run_at: datetime
+    ) -> Sequence[LedgerLine]: ...
+    def record_payout(
+        self, plan: PayoutPlan, posting: Posting, previous_settled_through: datetime | None
+    ) -> None: ...
+    def mark_payout(self, plan: PayoutPlan, status: PayoutStatus, reference: str) -> None: ...
+
+
+class TransferGateway(Protocol):
+    def transfer(
+        self,
+        *,
+        idempotency_key: str,
+        amount: int,
+        destination: str,
+        campaign_id: str,
+        run_at: datetime,
+    ) -> str: ...
+
+
+class BankFileStore(Protocol):
+    def write(self, run_at: datetime, rows: Sequence[dict[str, str]]) -> str: ...
+
+
+__all__ = [
+    "AlreadyRecorded",
+    "BankFileStore",
+    "CampaignBalance",
+    "GuardFailed",
+    "Guards",
+    "LedgerLine",
+    "LedgerStore",
+    "LedgerWrite",
+    "PayoutMethod",
+    "PayoutRecord",
+    "PayoutStore",
+    "StoredPayment",
+    "TransferFailed",
+    "TransferGateway",
+]
