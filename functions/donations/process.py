@@ -1,0 +1,38 @@
+"""SQS batch of verified Stripe events → the ledger, one transaction each, partial failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from wardfund.adapters.stripe_events import parse_event, to_fact
+from wardfund.observability import logger, metrics, tracer
+from wardfund.services.record_stripe_event import record_stripe_event
+from wardfund.wiring.process import ledger_store
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def record_handler(record: SQSRecord) -> str:
+    event = parse_event(record.body)
+    outcome = record_stripe_event(event.id, to_fact(event), ledger_store())
+    logger.info("stripe event applied", stripe_event_id=event.id, type=event.type, outcome=outcome)
+    metrics.add_metric(name=f"Event{outcome.capitalize()}", unit=MetricUnit.Count, value=1)
+    return str(outcome)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,97 @@
+"""Stripe through stripe-python: webhook signatures and Connect transfers, nothing else.
+
+The API version is the one the pinned stripe-python was generated for, so every object
+we read has the shape its resource classes declare.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+
+import stripe
+from stripe._api_version import _ApiVersion
+
+from wardfund.domain.calendar import utc_key
+from wardfund.services.accept_webhook import InvalidPayload, InvalidSignature, VerifiedEvent
+from wardfund.services.ports import TransferFailed
+
+PINNED_API_VERSION = _ApiVersion.CURRENT
+
+
+class StripeWebhookVerifier:
+    """Checks the `Stripe-Signature` header against the raw body, then reads id and type."""
+
+    def __init__(self, secret: Callable[[], str], tolerance_seconds: int) -> None:
+        self._secret = secret
+        self._tolerance = tolerance_seconds
+
+    def verify(self, raw_body: bytes, signature: str | None) -> VerifiedEvent:
+        if not signature:
+            raise InvalidSignature("missing Stripe-Signature header")
+        try:
+            payload = raw_body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InvalidPayload("body is not UTF-8") from error
+        try:
+            stripe.WebhookSignature.verify_header(
+                payload, signature, self._secret(), self._tolerance
+            )
+        except stripe.SignatureVerificationError as error:
+            raise InvalidSignature(str(error.user_message or "signature does not match")) from error
+        try:
+            body = json.loads(payload)
+        except json.JSONDecodeError as error:
+            raise InvalidPayload("body is not JSON") from error
+        if not isinstance(body, dict) or body.get("object") != "event":
+            raise InvalidPayload("body is not a Stripe snapshot event")
+        event_id, event_type = body.get("id"), body.get("type")
+        if not isinstance(event_id, str) or not isinstance(event_type, str):
+            raise InvalidPayload("event has no id or type")
+        version = body.get("api_version")
+        return VerifiedEvent(event_id, event_type, version if isinstance(version, str) else None)
+
+
+def stripe_client(api_key: str, api_base: str | None = None) -> stripe.StripeClient:
+    return stripe.StripeClient(
+        api_key,
+        stripe_version=PINNED_API_VERSION,
+        base_addresses={"api": api_base} if api_base else {},
+        max_network_retries=2,
+    )
+
+
+class StripeTransfers:
+    """Pays a campaign's Connect account; the payout id makes a repeat a replay, not a payment."""
+
+    def __init__(self, client: Callable[[], stripe.StripeClient]) -> None:
+        self._client = client
+
+    def transfer(
+        self,
+        *,
+        idempotency_key: str,
+        amount: int,
+        destination: str,
+        campaign_id: str,
+        run_at: datetime,
+    ) -> str:
+        try:
+            transfer = self._client().v1.transfers.create(
+                params={
+                    "amount": amount,
+                    "currency": "gbp",
+                    "destination": destination,
+                    "transfer_group": f"payout-run-{utc_key(run_at)}",
+                    "description": f"wardfund payout to {campaign_id}",
+                    "metadata": {"campaign": campaign_id, "payout": idempotency_key},
+                },
+                options={"idempotency_key": idempotency_key},
+            )
+        except stripe.StripeError as error:
+            raise TransferFailed(
+                f"Stripe refused or did not answer ({type(error).__name__}, "
+                f"HTTP {error.http_status})"
+            ) from error
+        return str(transfer.id)

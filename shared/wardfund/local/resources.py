@@ -1,0 +1,103 @@
+"""Creates on moto the same resources the CDK app declares, under one name prefix."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+
+import boto3
+
+from wardfund.adapters.scheduler import PayoutSchedule
+
+ACCOUNT = "000000000000"
+REGION = "eu-west-2"
+MAX_RECEIVES = 5
+
+
+@dataclass(frozen=True)
+class LocalResources:
+    prefix: str
+    table_name: str
+    idempotency_table_name: str
+    events_queue_url: str
+    events_dlq_url: str
+    notifications_queue_url: str
+    notifications_dlq_url: str
+    bank_files_bucket: str
+    webhook_secret_name: str
+    api_key_secret_name: str
+    webhook_secret: str
+    payout_schedule_name: str
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "TABLE_NAME": self.table_name,
+            "IDEMPOTENCY_TABLE_NAME": self.idempotency_table_name,
+            "EVENTS_QUEUE_URL": self.events_queue_url,
+            "NOTIFICATIONS_QUEUE_URL": self.notifications_queue_url,
+            "BANK_FILES_BUCKET": self.bank_files_bucket,
+            "STRIPE_WEBHOOK_SECRET_NAME": self.webhook_secret_name,
+            "STRIPE_API_KEY_SECRET_NAME": self.api_key_secret_name,
+        }
+
+
+def _table(name: str, keys: list[tuple[str, str]]) -> None:
+    boto3.client("dynamodb").create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": k, "AttributeType": "S"} for k, _ in keys],
+        KeySchema=[{"AttributeName": k, "KeyType": kind} for k, kind in keys],  # type: ignore[typeddict-item]
+    )
+
+
+def _queue_with_dlq(name: str, visibility_timeout: int) -> tuple[str, str]:
+    sqs = boto3.client("sqs")
+    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVES})
+    url = sqs.create_queue(
+        QueueName=name,
+        Attributes={"RedrivePolicy": policy, "VisibilityTimeout": str(visibility_timeout)},
+    )["QueueUrl"]
+    return url, dlq_url
+
+
+def provision(prefix: str, stripe_api_key: str) -> LocalResources:
+    _table(f"{prefix}-ledger", [("PK", "HASH"), ("SK", "RANGE")])
+    _table(f"{prefix}-idempotency", [("id", "HASH")])
+    events, events_dlq = _queue_with_dlq(f"{prefix}-stripe-events", visibility_timeout=30)
+    notes, notes_dlq = _queue_with_dlq(f"{prefix}-notifications", visibility_timeout=30)
+    bucket = f"{prefix}-bank-files"
+    boto3.client("s3").create_bucket(
+        Bucket=bucket,
+        CreateBucketConfiguration={"LocationConstraint": "eu-west-2"},
+    )
+    webhook_secret = "whsec_" + secrets.token_hex(24)
+    manager = boto3.client("secretsmanager")
+    manager.create_secret(Name=f"{prefix}/stripe-webhook-secret", SecretString=webhook_secret)
+    manager.create_secret(Name=f"{prefix}/stripe-api-key", SecretString=stripe_api_key)
+    schedule_name = f"{prefix}-weekly-payouts"
+    schedule_dlq = boto3.client("sqs").create_queue(QueueName=f"{prefix}-schedule-dlq")
+    PayoutSchedule().ensure(
+        schedule_name,
+        target_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-payouts",
+        role_arn=f"arn:aws:iam::{ACCOUNT}:role/{prefix}-scheduler",
+        dead_letter_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:{schedule_dlq['QueueUrl'].rsplit('/', 1)[1]}",
+    )
+    return LocalResources(
+        prefix=prefix,
+        table_name=f"{prefix}-ledger",
+        idempotency_table_name=f"{prefix}-idempotency",
+        events_queue_url=events,
+        events_dlq_url=events_dlq,
+        notifications_queue_url=notes,
+        notifications_dlq_url=notes_dlq,
+        bank_files_bucket=bucket,
+        webhook_secret_name=f"{prefix}/stripe-webhook-secret",
+        api_key_secret_name=f"{prefix}/stripe-api-key",
+        webhook_secret=webhook_secret,
+        payout_schedule_name=schedule_name,
+    )

@@ -1,0 +1,162 @@
+"""Plays a scenario through the embedded stack and reads the figures back (FORMAT.md)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
+from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
+from wardfund.adapters.dynamodb.table import Table
+from wardfund.domain.calendar import LONDON
+from wardfund.domain.campaign import Campaign
+from wardfund.local.scenario_file import CampaignSpec, Scenario, ScenarioError, Step
+from wardfund.local.stack import LocalStack
+from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.services.campaigns import hold_launch_event, register_campaign, withdraw_campaign
+
+ACTOR = "scenario"
+Progress = Callable[[int, int, str], None]
+
+
+def campaign_from_spec(spec: CampaignSpec) -> Campaign:
+    return Campaign(
+        campaign_id=spec.id,
+        name=spec.name,
+        treasurer_emails=tuple(spec.treasurer_emails),
+        launch_event_on=spec.launch_event_on,
+        election_on=spec.election_on,
+        match_cap_pence=spec.match_cap_pence,
+        local_share_bps=spec.local_share_bps,
+        connect_account_id=spec.connect_account_id,
+        bank_reference=spec.bank_reference,
+    )
+
+
+class ScenarioPlayer:
+    def __init__(self, scenario: Scenario, stack: LocalStack) -> None:
+        self.scenario = scenario
+        self.stack = stack
+        assert stack.resources is not None
+        self.table = Table(stack.resources.table_name)
+        self.campaigns = DynamoCampaignStore(self.table)
+        self.world = StripeWorld()
+        self.random = random.Random(scenario.delivery.seed)
+        self.donors: dict[str, Donor] = {}
+        self.rejected: list[str] = []
+
+    def play(self, progress: Progress | None = None) -> dict[str, Any]:
+        for spec in self.scenario.campaigns:
+            register_campaign(self.campaigns, campaign_from_spec(spec), by=ACTOR)
+        total = len(self.scenario.steps)
+        for number, step in enumerate(self.scenario.steps, start=1):
+            try:
+                self._play(step)
+            except ValueError as error:
+                raise ScenarioError(
+                    f"step {number} ({step.action} at {step.at}): {error}"
+                ) from error
+            if progress:
+                progress(number, total, step.action)
+        self.stack.drain()
+        return self.result()
+
+    def _donor(self, donor_id: str, email: str | None, name: str | None) -> Donor:
+        known = self.donors.get(donor_id)
+        if known is None:
+            known = Donor(
+                donor_id, email or f"{donor_id}@donors.example", name or f"Donor {donor_id}"
+            )
+            self.donors[donor_id] = known
+        return known
+
+    def _events(self, step: Step) -> list[dict[str, Any]]:
+        detail, at = step.detail, step.at
+        match step.action:
+            case "pledge" | "give_once":
+                donor = self._donor(detail.donor, detail.email, detail.name)
+                make = self.world.pledge if step.action == "pledge" else self.world.give_once
+                return make(
+                    at, donor, detail.campaign, detail.ward, detail.amount_pence, detail.currency
+                )
+            case "renew":
+                return self.world.renew(at, detail.donor)
+            case "renewal_fails":
+                return self.world.renewal_fails(at, detail.donor)
+            case "cancel":
+                return self.world.cancel(at, detail.donor)
+            case "refund":
+                return self.world.refund(at, detail.donor, detail.payment, detail.amount_pence)
+            case "dispute_opened":
+                return self.world.dispute_opened(at, detail.donor, detail.payment)
+            case "dispute_closed":
+                return self.world.dispute_closed(at, detail.donor, detail.payment, detail.outcome)
+        raise ScenarioError(f"no Stripe events for {step.action}")
+
+    def _play(self, step: Step) -> None:
+        detail = step.detail
+        if step.action == "launch_event":
+            hold_launch_event(self.campaigns, detail.campaign, detail.held_on, by=ACTOR)
+        elif step.action == "withdraw":
+            withdraw_campaign(self.campaigns, detail.campaign, step.at, by=ACTOR)
+        elif step.action == "payout_run":
+            self.stack.drain()
+            self.stack.fire_payout_schedule(step.at)
+        else:
+            self._deliver(self._events(step))
+
+    def _deliver(self, events: list[dict[str, Any]]) -> None:
+        deliveries = [event for event in events for _ in range(self.scenario.delivery.copies)]
+        if self.scenario.delivery.shuffle:
+            self.random.shuffle(deliveries)
+        statuses = self.stack.deliver(deliveries)
+        refused = [s for s in statuses if s != 200]
+        if refused:
+            raise ScenarioError(f"the webhook endpoint refused {len(refused)} event(s): {refused}")
+        self.stack.drain()
+
+    def result(self) -> dict[str, Any]:
+        report = DynamoLedgerReport(self.table)
+        check = report.check()
+        campaigns: dict[str, Any] = {}
+        counters_match = True
+        for campaign in self.campaigns.all():
+            figures = report.figures(campaign.campaign_id)
+            rebuilt = check.rebuilt.get(campaign.campaign_id)
+            paid = sum(
+                plan.amount
+                for plan, _ in report.payouts()
+                if plan.campaign_id == campaign.campaign_id
+            )
+            if (
+                rebuilt is not None
+                and (rebuilt.as_dict() | {"paid_out": paid}) != figures.as_dict()
+            ):
+                counters_match = False
+            campaigns[campaign.campaign_id] = {
+                "raised_pence": figures.raised,
+                "local_share_pence": figures.local_share,
+                "national_share_pence": figures.national_share,
+                "match_pence": figures.match,
+                "match_remaining_pence": campaign.match_cap_pence - figures.match,
+                "paid_out_pence": figures.paid_out,
+                "owed_pence": figures.owed,
+            }
+        payouts = [
+            {
+                "campaign": plan.campaign_id,
+                "run_at": plan.run_at.astimezone(LONDON).isoformat(),
+                "amount_pence": plan.amount,
+            }
+            for plan, _ in report.payouts()
+        ]
+        return {
+            "scenario": self.scenario.name,
+            "campaigns": campaigns,
+            "payouts": payouts,
+            "suspense_pence": report.suspense().get("gbp", 0),
+            "ledger_balanced": check.balanced,
+            "journal_matches_counters": counters_match,
+            "dead_letters": self.stack.dead_letters(),
+        }

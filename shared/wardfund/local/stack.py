@@ -1,0 +1,149 @@
+"""The embedded local stack: moto in server mode, the webhook endpoint, the queue worker,
+the payout schedule, and the Stripe stand-in, all driving the real handler code."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+import stripe
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+from wardfund.adapters.scheduler import PayoutSchedule
+from wardfund.local.lambda_context import LocalLambdaContext
+from wardfund.local.queue_worker import QueueWorker
+from wardfund.local.resources import REGION, LocalResources, provision
+from wardfund.local.runtime import apply_environment, handler_module, quiet_libraries
+from wardfund.local.stripe_standin import StripeStandIn
+from wardfund.local.webhook_server import WebhookServer
+
+STRIPE_API_KEY = "sk_test_wardfund_local"
+POST_WORKERS = 4
+BASE_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 (moto's dummy credentials)
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "POWERTOOLS_SERVICE_NAME": "wardfund",
+    "POWERTOOLS_METRICS_NAMESPACE": "Wardfund",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "ERROR",
+    "POWERTOOLS_DEV": "false",
+}
+
+
+class LocalStack:
+    def __init__(self, payout_frequency: str = "weekly") -> None:
+        self.payout_frequency = payout_frequency
+        self.moto: ThreadedMotoServer | None = None
+        self.stripe = StripeStandIn(STRIPE_API_KEY)
+        self.webhooks: WebhookServer | None = None
+        self.resources: LocalResources | None = None
+        self.worker: QueueWorker | None = None
+        self.endpoint = ""
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self, prefix: str | None = None) -> LocalStack:
+        quiet_libraries()
+        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.moto.start()
+        host, port = self.moto.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        self.stripe.start()
+        os.environ.update(BASE_ENVIRONMENT)
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": self.endpoint,
+                "STRIPE_API_BASE": self.stripe.url,
+                "PAYOUT_FREQUENCY": self.payout_frequency,
+            }
+        )
+        self.provision(prefix)
+        return self
+
+    def provision(self, prefix: str | None = None) -> LocalResources:
+        """Fresh tables, queues, bucket, secrets and schedule; handlers re-pointed at them."""
+        self.resources = provision(prefix or f"wf-{uuid.uuid4().hex[:8]}", STRIPE_API_KEY)
+        apply_environment(self.resources.environment())
+        handlers = {
+            name: handler_module(name).handler for name in ("receive", "process", "payouts")
+        }
+        self._payouts = handlers["payouts"]
+        if self.webhooks:
+            self.webhooks.stop()
+        self.webhooks = WebhookServer(handlers["receive"]).start()
+        self.worker = QueueWorker(self.resources.events_queue_url, handlers["process"])
+        return self.resources
+
+    def stop(self) -> None:
+        if self.webhooks:
+            self.webhooks.stop()
+        self.stripe.stop()
+        if self.moto:
+            self.moto.stop()
+
+    @property
+    def webhook_url(self) -> str:
+        assert self.webhooks is not None
+        return self.webhooks.url
+
+    def sign(self, payload: str) -> str:
+        assert self.resources is not None
+        return str(
+            stripe.WebhookSignature.generate_signature_header(
+                payload, self.resources.webhook_secret
+            )
+        )
+
+    def post(self, body: bytes, signature: str | None) -> tuple[int, dict[str, Any]]:
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if signature is not None:
+            headers["Stripe-Signature"] = signature
+        request = urllib.request.Request(
+            self.webhook_url, data=body, headers=headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+    def deliver(self, events: Sequence[dict[str, Any]]) -> list[int]:
+        """Signs each event as Stripe would and POSTs it; returns the HTTP statuses."""
+
+        def send(event: dict[str, Any]) -> int:
+            payload = json.dumps(event)
+            return self.post(payload.encode(), self.sign(payload))[0]
+
+        with ThreadPoolExecutor(POST_WORKERS) as pool:
+            return list(pool.map(send, events))
+
+    def drain(self) -> int:
+        assert self.worker is not None
+        return self.worker.drain()
+
+    def fire_payout_schedule(self, at: datetime) -> dict[str, Any]:
+        """Invokes the payout function exactly as the EventBridge schedule would at `at`."""
+        assert self.resources is not None
+        schedule = PayoutSchedule().read(self.resources.payout_schedule_name)
+        result: dict[str, Any] = self._payouts(
+            schedule.input_for(at), LocalLambdaContext("wardfund-payouts", timeout_seconds=300)
+        )
+        return result
+
+    def dead_letters(self) -> int:
+        assert self.worker is not None and self.resources is not None
+        return self.worker.depth(self.resources.events_dlq_url)

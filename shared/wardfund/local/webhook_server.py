@@ -1,0 +1,104 @@
+"""A local HTTP endpoint that hands each request to the real webhook handler.
+
+It shapes the request as API Gateway's HTTP API (payload 2.0) would: header names
+lower-cased, and the body base64-encoded when it is not valid UTF-8 text.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from wardfund.local.lambda_context import LocalLambdaContext
+
+WEBHOOK_PATH = "/stripe/webhook"
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def api_gateway_event(
+    method: str, path: str, headers: dict[str, str], body: bytes
+) -> dict[str, Any]:
+    try:
+        text, encoded = body.decode("utf-8"), False
+    except UnicodeDecodeError:
+        text, encoded = base64.b64encode(body).decode(), True
+    now = time.time()
+    return {
+        "version": "2.0",
+        "routeKey": f"{method} {path}",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {name.lower(): value for name, value in headers.items()},
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "local",
+            "domainName": "localhost",
+            "domainPrefix": "localhost",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": headers.get("User-Agent", ""),
+            },
+            "requestId": f"local-{now}",
+            "routeKey": f"{method} {path}",
+            "stage": "$default",
+            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "timeEpoch": int(now * 1000),
+        },
+        "body": text,
+        "isBase64Encoded": encoded,
+    }
+
+
+class WebhookServer:
+    def __init__(self, handler: Handler) -> None:
+        self._handler = handler
+        self._server: ThreadingHTTPServer | None = None
+
+    def start(self) -> WebhookServer:
+        invoke = self._handler
+
+        class _Request(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+                if self.path != WEBHOOK_PATH:
+                    self._answer(404, {"message": "not found"})
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                event = api_gateway_event("POST", self.path, dict(self.headers.items()), body)
+                reply = invoke(event, LocalLambdaContext("wardfund-receive"))
+                self._answer(reply["statusCode"], json.loads(reply.get("body") or "{}"))
+
+            def _answer(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Request)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}{WEBHOOK_PATH}"
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()

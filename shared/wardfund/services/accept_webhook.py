@@ -1,0 +1,58 @@
+"""Use case: a webhook arrives. Verified events wardfund uses go on the queue; nothing else does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from wardfund.adapters.stripe_event_types import HANDLED_EVENT_TYPES
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+class InvalidSignature(Exception):
+    """Missing, wrong, or too old: the sender cannot be trusted."""
+
+
+class InvalidPayload(Exception):
+    """Signed, but not a Stripe event wardfund can read."""
+
+
+@dataclass(frozen=True)
+class VerifiedEvent:
+    event_id: str
+    event_type: str
+    api_version: str | None
+
+
+@dataclass(frozen=True)
+class WebhookReply:
+    status: int
+    message: str
+    event_id: str | None = None
+    queued: bool = False
+
+
+class WebhookVerifier(Protocol):
+    def verify(self, raw_body: bytes, signature: str | None) -> VerifiedEvent: ...
+
+
+class EventQueue(Protocol):
+    def send(self, body: str, event_id: str, event_type: str) -> None: ...
+
+
+def accept_webhook(
+    raw_body: bytes, signature: str | None, verifier: WebhookVerifier, queue: EventQueue
+) -> WebhookReply:
+    if len(raw_body) > MAX_BODY_BYTES:
+        return WebhookReply(413, f"body over {MAX_BODY_BYTES} bytes")
+    try:
+        event = verifier.verify(raw_body, signature)
+    except InvalidSignature as error:
+        return WebhookReply(400, f"signature rejected: {error}")
+    except InvalidPayload as error:
+        return WebhookReply(400, f"payload rejected: {error}")
+    if event.event_type not in HANDLED_EVENT_TYPES:
+        return WebhookReply(200, "ignored: event type not used", event.event_id)
+    queue.send(raw_body.decode("utf-8"), event.event_id, event.event_type)
+    return WebhookReply(200, "queued", event.event_id, queued=True)
