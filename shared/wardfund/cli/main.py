@@ -14,6 +14,7 @@ app = typer.Typer(
     help="Ward-assembly donations shared between a national body and local campaigns.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,
 )
 err = Console(stderr=True)
 
@@ -47,6 +48,3 @@ def main() -> None:  # pragma: no cover - console entry point
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
-
-
-

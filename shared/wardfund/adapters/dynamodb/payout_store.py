@@ -107,8 +107,8 @@ class DynamoPayoutStore:
 
     def mark_payout(self, plan: PayoutPlan, status: PayoutStatus, reference: str) -> None:
         update = {
-            "UpdateExpression": "SET #st = :st, reference = :ref",
-            "ExpressionAttributeNames": {"#st": "status"},
+            "UpdateExpression": "SET #st = :st, #ref = :ref",
+            "ExpressionAttributeNames": {"#st": "status", "#ref": "reference"},
             "ExpressionAttributeValues": values({":st": str(status), ":ref": reference}),
             "TableName": self.table.name,
         }

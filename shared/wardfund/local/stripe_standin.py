@@ -1,0 +1,473 @@
+"""A tiny local stand-in for the part of Stripe's API that wardfund calls (transfers).
+
+It serves HTTP on 127.0.0.1 so stripe-python reaches it through its own configuration::
+
+    standin = StripeStandIn().start()
+    client = stripe.StripeClient("sk_test_local", base_addresses={"api": standin.url})
+
+Behaviour copied from Stripe's documentation: form-encoded requests, Bearer (or Basic)
+authentication, Stripe-shaped error bodies, and v1 idempotency (the same key with the same
+parameters replays the saved status and body with `Idempotent-Replayed: true`; with other
+parameters it is an `idempotency_error`; requests that fail authentication or validation are
+not saved). Faults injected with `fail_next` model failures before the endpoint runs, so
+they are not saved under the key either (Stripe does save 500s raised *inside* an endpoint).
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, cast
+from urllib.parse import parse_qsl, urlsplit
+
+from wardfund.local.stripe_world import DEFAULT_API_VERSION, StripeIds
+
+JSON = dict[str, Any]
+
+_TRANSFER_PARAMS = frozenset(
+    {
+        "amount",
+        "currency",
+        "destination",
+        "description",
+        "metadata",
+        "source_transaction",
+        "source_type",
+        "transfer_group",
+        "expand",
+    }
+)
+_SOURCE_TYPES = frozenset({"bank_account", "card", "fpx"})
+_KEY_PART = re.compile(r"\[([^\]]*)\]")
+_DOCS = "https://stripe.com/docs/error-codes"
+
+
+class _Reply(Exception):
+    """An error answer, raised from deep inside a handler."""
+
+    def __init__(self, status: int, error: JSON) -> None:
+        super().__init__(error.get("message"))
+        self.status = status
+        self.error = error
+
+
+def _invalid(message: str, param: str | None = None, code: str | None = None) -> _Reply:
+    error: JSON = {"message": message, "type": "invalid_request_error"}
+    if param is not None:
+        error["param"] = param
+    if code is not None:
+        error.update(code=code, doc_url=f"{_DOCS}/{code.replace('_', '-')}")
+    return _Reply(400, error)
+
+
+def _decode_form(pairs: list[tuple[str, str]]) -> JSON:
+    """Stripe's bracket form encoding (`metadata[ward]=x`, `expand[0]=y`) back into a dict."""
+    decoded: JSON = {}
+    for raw_key, value in pairs:
+        head, _, rest = raw_key.partition("[")
+        parts = [head, *_KEY_PART.findall("[" + rest)] if rest else [head]
+        target: Any = decoded
+        for part, following in zip(parts, [*parts[1:], None], strict=True):
+            if following is None:
+                if isinstance(target, list):
+                    target.append(value)
+                elif isinstance(target, dict):
+                    target[part] = value
+                else:
+                    raise _invalid(f"Invalid array or object: {raw_key}", head)
+            else:
+                blank: Any = [] if following == "" or following.isdigit() else {}
+                if isinstance(target, list):
+                    target.append(blank)
+                    target = blank
+                elif isinstance(target, dict):
+                    target = target.setdefault(part, blank)
+                else:
+                    raise _invalid(f"Invalid array or object: {raw_key}", head)
+    return decoded
+
+
+@dataclass(frozen=True)
+class _Saved:
+    method: str
+    path: str
+    params: JSON
+    status: int
+    body: JSON
+    request_id: str
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    standin: StripeStandIn
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "stripe-standin/1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: tests read responses, not access logs."""
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        standin = cast(_Server, self.server).standin
+        status, payload, headers = standin.handle(self.command, self.path, dict(self.headers), body)
+        data = json.dumps(payload, indent=2).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_DELETE = _serve
+
+
+class StripeStandIn:
+    """Transfers endpoints of Stripe's API, in memory, for local runs and tests."""
+
+    def __init__(self, api_key: str = "sk_test_local") -> None:
+        self.api_key = api_key
+        self._ids = StripeIds(f"standin|{api_key}")
+        self._lock = threading.Lock()
+        self._transfers: list[JSON] = []
+        self._saved: dict[str, _Saved] = {}
+        self._faults: list[int] = []
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # ----------------------------------------------------------------- lifecycle
+    def start(self) -> StripeStandIn:
+        """Bind 127.0.0.1 on a free port and serve from a daemon thread."""
+        if self._server is not None:
+            raise RuntimeError("the stand-in is already running")
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.standin = self
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> StripeStandIn:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the stand-in is not running: call start() first")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    # ----------------------------------------------------------------- inspection
+    def transfers(self) -> list[dict[str, Any]]:
+        """Every transfer created, oldest first (copies)."""
+        with self._lock:
+            return copy.deepcopy(self._transfers)
+
+    def fail_next(self, count: int = 1, status: int = 500) -> None:
+        """The next `count` POSTs answer `status` with a Stripe-shaped error and create nothing."""
+        if count < 0 or not 400 <= status <= 599:
+            raise ValueError(f"need count >= 0 and a 4xx/5xx status, got {count}, {status}")
+        with self._lock:
+            self._faults.extend([status] * count)
+
+    # ----------------------------------------------------------------- requests
+    def handle(
+        self, method: str, target: str, headers: dict[str, str], body: str
+    ) -> tuple[int, JSON, dict[str, str]]:
+        """Answer one request: (status, JSON body, extra headers)."""
+        lowered = {name.lower(): value for name, value in headers.items()}
+        request_id = self._ids.new("req")
+        reply_headers = {
+            "Request-Id": request_id,
+            "Stripe-Version": lowered.get("stripe-version", DEFAULT_API_VERSION),
+        }
+        key = lowered.get("idempotency-key") if method == "POST" else None
+        if key is not None:
+            reply_headers["Idempotency-Key"] = key
+        with self._lock:
+            try:
+                self._authenticate(lowered.get("authorization", ""))
+                if method == "POST" and self._faults:
+                    raise self._fault(self._faults.pop(0))
+                url = urlsplit(target)
+                raw = body if method == "POST" else url.query
+                params = _decode_form(parse_qsl(raw, keep_blank_values=True))
+                if key is not None:
+                    saved = self._replay(key, method, url.path, params)
+                    if saved is not None:
+                        reply_headers.update(
+                            {"Idempotent-Replayed": "true", "Original-Request": saved.request_id}
+                        )
+                        return saved.status, copy.deepcopy(saved.body), reply_headers
+                status, payload = self._route(method, url.path, params)
+            except _Reply as reply:
+                reply.error.setdefault(
+                    "request_log_url", f"https://dashboard.stripe.com/test/logs/{request_id}"
+                )
+                return reply.status, {"error": reply.error}, reply_headers
+            if key is not None:
+                self._saved[key] = _Saved(
+                    method, url.path, params, status, copy.deepcopy(payload), request_id
+                )
+            return status, payload, reply_headers
+
+    def _authenticate(self, header: str) -> None:
+        scheme, _, credential = header.partition(" ")
+        if scheme.lower() == "basic":
+            try:
+                credential = base64.b64decode(credential).decode().partition(":")[0]
+            except ValueError:
+                credential = ""
+        elif scheme.lower() != "bearer":
+            credential = ""
+        if not credential:
+            raise _Reply(
+                401,
+                {
+                    "message": "You did not provide an API key. You need to provide your API "
+                    "key in the Authorization header, using Bearer auth (e.g. 'Authorization: "
+                    "Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication "
+                    "for details.",
+                    "type": "invalid_request_error",
+                },
+            )
+        if credential != self.api_key:
+            masked = credential[:8] + "*" * max(len(credential) - 12, 0) + credential[-4:]
+            raise _Reply(
+                401,
+                {
+                    "code": "api_key_invalid",
+                    "doc_url": f"{_DOCS}/api-key-invalid",
+                    "message": f"Invalid API Key provided: {masked}",
+                    "type": "invalid_request_error",
+                },
+            )
+
+    @staticmethod
+    def _fault(status: int) -> _Reply:
+        if status == 429:
+            error: JSON = {
+                "code": "rate_limit",
+                "message": "Request rate limit exceeded. Learn more about rate limits here "
+                "https://stripe.com/docs/rate-limits.",
+                "type": "invalid_request_error",
+            }
+        elif status == 409:
+            error = {
+                "code": "lock_timeout",
+                "message": "This object cannot be accessed right now because another API "
+                "request or Stripe process is currently accessing it.",
+                "type": "invalid_request_error",
+            }
+        elif status >= 500:
+            error = {"message": "An unknown error occurred", "type": "api_error"}
+        else:
+            error = {"message": f"Injected failure ({status}).", "type": "invalid_request_error"}
+        return _Reply(status, error)
+
+    def _replay(self, key: str, method: str, path: str, params: JSON) -> _Saved | None:
+        if len(key) > 255:
+            raise _invalid("Idempotency-Key must be at most 255 characters long.", None, None)
+        saved = self._saved.get(key)
+        if saved is None:
+            return None
+        if (saved.method, saved.path) != (method, path):
+            raise _Reply(
+                400,
+                {
+                    "message": "Keys for idempotent requests can only be used for the same "
+                    f"endpoint they were first used for ('{saved.method} {saved.path}' vs "
+                    f"'{method} {path}'). Try using a key other than '{key}' if you meant "
+                    "to execute a different request.",
+                    "type": "idempotency_error",
+                },
+            )
+        if saved.params != params:
+            raise _Reply(
+                400,
+                {
+                    "message": "Keys for idempotent requests can only be used with the same "
+                    f"parameters they were first used with. Try using a key other than '{key}' "
+                    "if you meant to execute a different request.",
+                    "type": "idempotency_error",
+                },
+            )
+        return saved
+
+    def _route(self, method: str, path: str, params: JSON) -> tuple[int, JSON]:
+        if path == "/v1/transfers" and method == "POST":
+            return 200, self._create_transfer(params)
+        if path == "/v1/transfers" and method == "GET":
+            return 200, self._list_transfers(params)
+        found = re.fullmatch(r"/v1/transfers/([^/]+)", path)
+        if found and method == "GET":
+            for transfer in self._transfers:
+                if transfer["id"] == found.group(1):
+                    return 200, copy.deepcopy(transfer)
+            raise _Reply(
+                404,
+                {
+                    "code": "resource_missing",
+                    "doc_url": f"{_DOCS}/resource-missing",
+                    "message": f"No such transfer: '{found.group(1)}'",
+                    "param": "id",
+                    "type": "invalid_request_error",
+                },
+            )
+        raise _Reply(
+            404,
+            {
+                "message": f"Unrecognized request URL ({method}: {path}). Please see "
+                "https://stripe.com/docs or we can help at https://support.stripe.com/.",
+                "type": "invalid_request_error",
+            },
+        )
+
+    def _create_transfer(self, params: JSON) -> JSON:
+        for name in params:
+            if name not in _TRANSFER_PARAMS:
+                raise _invalid(f"Received unknown parameter: {name}", name, "parameter_unknown")
+        for name in ("amount", "currency", "destination"):
+            if not isinstance(params.get(name), str) or params[name] == "":
+                raise _invalid(f"Missing required param: {name}.", name, "parameter_missing")
+        try:
+            amount = int(params["amount"])
+        except ValueError:
+            raise _invalid(
+                f"Invalid integer: {params['amount']}", "amount", "parameter_invalid_integer"
+            ) from None
+        if amount <= 0:
+            raise _invalid(
+                "This value must be greater than or equal to 1.",
+                "amount",
+                "parameter_invalid_integer",
+            )
+        currency = params["currency"].lower()
+        if not re.fullmatch(r"[a-z]{3}", currency):
+            raise _invalid(f"Invalid currency: {params['currency']}.", "currency")
+        destination = params["destination"]
+        if not destination.startswith("acct_"):
+            raise _invalid(
+                f"No such destination: '{destination}'", "destination", "resource_missing"
+            )
+        source_type = params.get("source_type", "card")
+        if source_type not in _SOURCE_TYPES:
+            raise _invalid(
+                f"Invalid source_type: must be one of {sorted(_SOURCE_TYPES)}", "source_type"
+            )
+        transfer_id = self._ids.new("tr")
+        transfer: JSON = {
+            "id": transfer_id,
+            "object": "transfer",
+            "amount": amount,
+            "amount_reversed": 0,
+            "balance_transaction": self._ids.new("txn"),
+            "created": int(time.time()),
+            "currency": currency,
+            "description": self._text(params, "description"),
+            "destination": destination,
+            "destination_payment": self._ids.new("py"),
+            "livemode": False,
+            "metadata": self._metadata(params.get("metadata", {})),
+            "reversals": {
+                "object": "list",
+                "data": [],
+                "has_more": False,
+                "url": f"/v1/transfers/{transfer_id}/reversals",
+            },
+            "reversed": False,
+            "source_transaction": self._text(params, "source_transaction"),
+            "source_type": source_type,
+            "transfer_group": self._text(params, "transfer_group"),
+        }
+        self._transfers.append(transfer)
+        return copy.deepcopy(transfer)
+
+    @staticmethod
+    def _text(params: JSON, name: str) -> str | None:
+        value = params.get(name)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise _invalid(f"Invalid string: {value!r}", name, "parameter_invalid_string")
+        return value
+
+    @staticmethod
+    def _metadata(raw: Any) -> dict[str, str]:
+        if raw == "":
+            return {}
+        if not isinstance(raw, dict):
+            raise _invalid("Invalid object", "metadata")
+        metadata: dict[str, str] = {}
+        for name, value in raw.items():
+            if not isinstance(value, str):
+                raise _invalid(
+                    "Invalid string: metadata values must be strings", f"metadata[{name}]"
+                )
+            if len(name) > 40:
+                raise _invalid("Metadata keys can have up to 40 characters.", f"metadata[{name}]")
+            if len(value) > 500:
+                raise _invalid(
+                    "Metadata values can have up to 500 characters.", f"metadata[{name}]"
+                )
+            if value:
+                metadata[name] = value
+        if len(metadata) > 50:
+            raise _invalid("Metadata can have up to 50 keys.", "metadata")
+        return metadata
+
+    def _list_transfers(self, params: JSON) -> JSON:
+        try:
+            limit = int(params.get("limit", 10))
+        except ValueError:
+            raise _invalid(f"Invalid integer: {params['limit']}", "limit") from None
+        if not 1 <= limit <= 100:
+            raise _invalid("This value must be between 1 and 100.", "limit")
+        newest_first = [
+            transfer
+            for transfer in reversed(self._transfers)
+            if params.get("destination") in (None, transfer["destination"])
+            and params.get("transfer_group") in (None, transfer["transfer_group"])
+        ]
+        ids = [transfer["id"] for transfer in newest_first]
+        for cursor, step in (("starting_after", 1), ("ending_before", 0)):
+            if cursor in params:
+                if params[cursor] not in ids:
+                    raise _invalid(
+                        f"No such transfer: '{params[cursor]}'", cursor, "resource_missing"
+                    )
+                index = ids.index(params[cursor])
+                newest_first = newest_first[index + 1 :] if step else newest_first[:index]
+                ids = [transfer["id"] for transfer in newest_first]
+        page = newest_first[-limit:] if "ending_before" in params else newest_first[:limit]
+        return {
+            "object": "list",
+            "data": copy.deepcopy(page),
+            "has_more": len(newest_first) > limit,
+            "url": "/v1/transfers",
+        }
