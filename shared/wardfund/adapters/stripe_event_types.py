@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-INVOICE_EVENTS = frozenset(
-    {
-        "invoice.created",
-        "invoice.finalized",
-        "invoice.paid",
-        "invoice.payment_succeeded",
-        "invoice.payment_failed",
-        "invoice.updated",
-    }
-)
+# Any invoice event carries the campaign, ward and billing reason; `invoice.paid` always
+# comes for a paid invoice and `invoice.finalized` usually before it, so these two are
+# enough, and taking no others halves the invoice writes and queue sends per donation.
+INVOICE_EVENTS = frozenset({"invoice.finalized", "invoice.paid", "invoice.payment_failed"})
 HANDLED_EVENT_TYPES = INVOICE_EVENTS | frozenset(
     {
         "invoice_payment.paid",
@@ -26,3 +20,10 @@ HANDLED_EVENT_TYPES = INVOICE_EVENTS | frozenset(
         "customer.subscription.deleted",
     }
 )
+
+
+def worth_queueing(event_type: str, object_mode: str | None) -> bool:
+    """Subscription checkout sessions count through their invoice, so only one-offs queue."""
+    if event_type not in HANDLED_EVENT_TYPES:
+        return False
+    return not (event_type.startswith("checkout.session.") and object_mode == "subscription")

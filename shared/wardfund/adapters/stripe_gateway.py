@@ -50,7 +50,15 @@ class StripeWebhookVerifier:
         if not isinstance(event_id, str) or not isinstance(event_type, str):
             raise InvalidPayload("event has no id or type")
         version = body.get("api_version")
-        return VerifiedEvent(event_id, event_type, version if isinstance(version, str) else None)
+        data = body.get("data")
+        found = data.get("object") if isinstance(data, dict) else None
+        mode = found.get("mode") if isinstance(found, dict) else None
+        return VerifiedEvent(
+            event_id,
+            event_type,
+            version if isinstance(version, str) else None,
+            mode if isinstance(mode, str) else None,
+        )
 
 
 def stripe_client(api_key: str, api_base: str | None = None) -> stripe.StripeClient:

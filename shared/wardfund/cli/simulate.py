@@ -29,7 +29,7 @@ def run_simulation(file: Path, *, as_json: bool, check: bool, console: Console) 
             console.print(f"[red]error:[/red] {error}", highlight=False)
             return 2
     if as_json:
-        print(json.dumps(result, indent=2))  # noqa: T201 (the command's output)
+        print(json.dumps(result, indent=2))
     if not check:
         return 0
     found = differences(scenario.expect or {}, result)

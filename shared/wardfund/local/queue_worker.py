@@ -63,7 +63,10 @@ class QueueWorker:
             ).get("Messages", [])
             if not messages:
                 return done
-            done += self._deliver(cast(list[dict[str, Any]], messages))
+            succeeded = self._deliver(cast(list[dict[str, Any]], messages))
+            done += succeeded
+            if len(messages) < BATCH_SIZE and succeeded == len(messages):
+                return done  # nothing was left visible, and nothing was put back
         raise RuntimeError(f"queue {self.queue_url} did not drain in {max_rounds} rounds")
 
     def _deliver(self, messages: list[dict[str, Any]]) -> int:

@@ -6,7 +6,9 @@ import importlib
 import logging
 import os
 import sys
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 HANDLER_MODULES = {
     "receive": "functions.donations.receive",
@@ -48,3 +50,25 @@ def handler_module(name: str) -> ModuleType:
     if module_name in sys.modules:
         return importlib.reload(sys.modules[module_name])
     return importlib.import_module(module_name)
+
+
+Invoke = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def local_invoker(module: ModuleType) -> Invoke:
+    """Calls the module's handler as Lambda would, then drops the metrics it buffered.
+
+    Locally metrics are disabled, and Powertools then keeps (never flushes) what was
+    added, printing it once a metric reaches 100 values; a Lambda process starts clean.
+    """
+    from wardfund.observability import metrics
+
+    handler: Invoke = module.handler
+
+    def invoke(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        try:
+            return handler(event, context)
+        finally:
+            metrics.clear_metrics()
+
+    return invoke

@@ -121,13 +121,12 @@ class ScenarioPlayer:
         check = report.check()
         campaigns: dict[str, Any] = {}
         counters_match = True
+        payouts = report.payouts()
         for campaign in self.campaigns.all():
             figures = report.figures(campaign.campaign_id)
             rebuilt = check.rebuilt.get(campaign.campaign_id)
             paid = sum(
-                plan.amount
-                for plan, _ in report.payouts()
-                if plan.campaign_id == campaign.campaign_id
+                plan.amount for plan, _ in payouts if plan.campaign_id == campaign.campaign_id
             )
             if (
                 rebuilt is not None
@@ -143,18 +142,18 @@ class ScenarioPlayer:
                 "paid_out_pence": figures.paid_out,
                 "owed_pence": figures.owed,
             }
-        payouts = [
+        payout_rows = [
             {
                 "campaign": plan.campaign_id,
                 "run_at": plan.run_at.astimezone(LONDON).isoformat(),
                 "amount_pence": plan.amount,
             }
-            for plan, _ in report.payouts()
+            for plan, _ in payouts
         ]
         return {
             "scenario": self.scenario.name,
             "campaigns": campaigns,
-            "payouts": payouts,
+            "payouts": payout_rows,
             "suspense_pence": report.suspense().get("gbp", 0),
             "ledger_balanced": check.balanced,
             "journal_matches_counters": counters_match,

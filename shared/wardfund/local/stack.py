@@ -3,6 +3,7 @@ the payout schedule, and the Stripe stand-in, all driving the real handler code.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import urllib.error
@@ -14,13 +15,19 @@ from datetime import datetime
 from typing import Any
 
 import stripe
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 from wardfund.adapters.scheduler import PayoutSchedule
 from wardfund.local.lambda_context import LocalLambdaContext
+from wardfund.local.moto_process import MotoProcess
 from wardfund.local.queue_worker import QueueWorker
 from wardfund.local.resources import REGION, LocalResources, provision
-from wardfund.local.runtime import apply_environment, handler_module, quiet_libraries
+from wardfund.local.runtime import (
+    HANDLER_MODULES,
+    apply_environment,
+    handler_module,
+    local_invoker,
+    quiet_libraries,
+)
 from wardfund.local.stripe_standin import StripeStandIn
 from wardfund.local.webhook_server import WebhookServer
 
@@ -28,7 +35,7 @@ STRIPE_API_KEY = "sk_test_wardfund_local"
 POST_WORKERS = 4
 BASE_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 (moto's dummy credentials)
+    "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_DEFAULT_REGION": REGION,
     "AWS_REGION": REGION,
     "POWERTOOLS_SERVICE_NAME": "wardfund",
@@ -43,12 +50,13 @@ BASE_ENVIRONMENT = {
 class LocalStack:
     def __init__(self, payout_frequency: str = "weekly") -> None:
         self.payout_frequency = payout_frequency
-        self.moto: ThreadedMotoServer | None = None
+        self.moto: MotoProcess | None = None
         self.stripe = StripeStandIn(STRIPE_API_KEY)
         self.webhooks: WebhookServer | None = None
         self.resources: LocalResources | None = None
         self.worker: QueueWorker | None = None
         self.endpoint = ""
+        self._posters = ThreadPoolExecutor(POST_WORKERS, thread_name_prefix="stripe-webhooks")
 
     def __enter__(self) -> LocalStack:
         return self.start()
@@ -58,10 +66,8 @@ class LocalStack:
 
     def start(self, prefix: str | None = None) -> LocalStack:
         quiet_libraries()
-        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self.moto.start()
-        host, port = self.moto.get_host_and_port()
-        self.endpoint = f"http://{host}:{port}"
+        self.moto = MotoProcess().launch()
+        self.endpoint = self.moto.endpoint
         self.stripe.start()
         os.environ.update(BASE_ENVIRONMENT)
         os.environ.update(
@@ -71,6 +77,9 @@ class LocalStack:
                 "PAYOUT_FREQUENCY": self.payout_frequency,
             }
         )
+        for name in HANDLER_MODULES.values():  # import while moto starts on the other core
+            importlib.import_module(name)
+        self.moto.wait_ready()
         self.provision(prefix)
         return self
 
@@ -78,9 +87,7 @@ class LocalStack:
         """Fresh tables, queues, bucket, secrets and schedule; handlers re-pointed at them."""
         self.resources = provision(prefix or f"wf-{uuid.uuid4().hex[:8]}", STRIPE_API_KEY)
         apply_environment(self.resources.environment())
-        handlers = {
-            name: handler_module(name).handler for name in ("receive", "process", "payouts")
-        }
+        handlers = {name: local_invoker(handler_module(name)) for name in HANDLER_MODULES}
         self._payouts = handlers["payouts"]
         if self.webhooks:
             self.webhooks.stop()
@@ -89,6 +96,7 @@ class LocalStack:
         return self.resources
 
     def stop(self) -> None:
+        self._posters.shutdown(wait=False)
         if self.webhooks:
             self.webhooks.stop()
         self.stripe.stop()
@@ -128,8 +136,7 @@ class LocalStack:
             payload = json.dumps(event)
             return self.post(payload.encode(), self.sign(payload))[0]
 
-        with ThreadPoolExecutor(POST_WORKERS) as pool:
-            return list(pool.map(send, events))
+        return list(self._posters.map(send, events))
 
     def drain(self) -> int:
         assert self.worker is not None

@@ -66,7 +66,7 @@ class WebhookServer:
         invoke = self._handler
 
         class _Request(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+            def do_POST(self) -> None:
                 if self.path != WEBHOOK_PATH:
                     self._answer(404, {"message": "not found"})
                     return
@@ -84,7 +84,7 @@ class WebhookServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from wardfund.adapters.stripe_event_types import HANDLED_EVENT_TYPES
+from wardfund.adapters.stripe_event_types import worth_queueing
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -23,6 +23,7 @@ class VerifiedEvent:
     event_id: str
     event_type: str
     api_version: str | None
+    object_mode: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def accept_webhook(
         return WebhookReply(400, f"signature rejected: {error}")
     except InvalidPayload as error:
         return WebhookReply(400, f"payload rejected: {error}")
-    if event.event_type not in HANDLED_EVENT_TYPES:
-        return WebhookReply(200, "ignored: event type not used", event.event_id)
+    if not worth_queueing(event.event_type, event.object_mode):
+        return WebhookReply(200, "ignored: not an event wardfund counts", event.event_id)
     queue.send(raw_body.decode("utf-8"), event.event_id, event.event_type)
     return WebhookReply(200, "queued", event.event_id, queued=True)
