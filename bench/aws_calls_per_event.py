@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 import boto3
-
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.domain.calendar import LONDON
@@ -57,8 +56,12 @@ def main() -> None:
         # warm the caches (secret, campaign settings) as a running Lambda would have them
         stack.deliver(world.pledge(at, Donor("w", "w@example.org", "W"), "leeds-central", "X", 900))
         stack.drain()
-        pledge = world.pledge(at, Donor("d1", "d1@example.org", "D1"), "leeds-central", "Headingley", 1000)
-        one_off = world.give_once(at, Donor("d2", "d2@example.org", "D2"), "leeds-central", "Headingley", 2000)
+        pledge = world.pledge(
+            at, Donor("d1", "d1@example.org", "D1"), "leeds-central", "Headingley", 1000
+        )
+        one_off = world.give_once(
+            at, Donor("d2", "d2@example.org", "D2"), "leeds-central", "Headingley", 2000
+        )
         print("| donation | Stripe event | our AWS calls | which | poller calls (Lambda's) |")
         print("|---|---|---:|---|---:|")
         totals = {}

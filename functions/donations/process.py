@@ -12,7 +12,6 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from wardfund.adapters.stripe_events import parse_event, to_fact
 from wardfund.observability import logger, metrics, tracer
 from wardfund.services.record_stripe_event import record_stripe_event

@@ -14,7 +14,6 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AwareDatetime, BaseModel
-
 from wardfund.observability import logger, metrics, tracer
 from wardfund.services.run_payouts import run_payouts
 from wardfund.settings import get_settings

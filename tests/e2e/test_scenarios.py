@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from wardfund.local.scenario_check import differences
 from wardfund.local.scenario_file import Delivery, Scenario, load_scenario
 from wardfund.local.scenario_player import ScenarioPlayer
@@ -48,7 +47,9 @@ def test_three_copies_in_shuffled_order_give_identical_figures(stack: Any, path:
     plain = scenario.model_copy(update={"delivery": Delivery()})
     results = [play(stack, plain)]
     for seed in (11, 29):
-        noisy = scenario.model_copy(update={"delivery": Delivery(copies=3, shuffle=True, seed=seed)})
+        noisy = scenario.model_copy(
+            update={"delivery": Delivery(copies=3, shuffle=True, seed=seed)}
+        )
         results.append(play(stack, noisy))
     # Then every run gives the same figures and a balanced ledger
     first = {key: results[0][key] for key in FIGURES}
@@ -60,7 +61,11 @@ def test_three_copies_in_shuffled_order_give_identical_figures(stack: Any, path:
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "wardfund.cli.main", *args],
-        capture_output=True, text=True, timeout=300, cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        check=False,
     )
 
 
@@ -70,7 +75,13 @@ def test_cli_check_passes_and_json_is_the_documented_shape() -> None:
     # Then it prints plain JSON with the fields FORMAT.md names
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert {"scenario", "campaigns", "payouts", "suspense_pence", "ledger_balanced"} <= result.keys()
+    assert {
+        "scenario",
+        "campaigns",
+        "payouts",
+        "suspense_pence",
+        "ledger_balanced",
+    } <= result.keys()
 
 
 def test_cli_check_fails_naming_each_difference(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.errors import InvalidCampaign
@@ -66,4 +65,4 @@ def test_bad_settings_are_refused(overrides: dict[str, object], message: str) ->
 
 def test_naive_times_are_refused() -> None:
     with pytest.raises(ValueError, match="offset"):
-        campaign().in_agreement(datetime(2026, 4, 10, 12))  # noqa: DTZ001
+        campaign().in_agreement(datetime(2026, 4, 10, 12))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from wardfund.domain.errors import InvalidAmount
 from wardfund.domain.money import (
     match_for_first_payment,
@@ -22,7 +21,8 @@ bps = st.integers(min_value=0, max_value=10_000)
 def test_split_sums_to_the_payment(gross: int, share: int) -> None:
     split = split_payment(gross, share)
     assert split.local + split.national == gross
-    assert split.local >= 0 and split.national >= 0
+    assert split.local >= 0
+    assert split.national >= 0
 
 
 @given(gross=pence, share=bps)
@@ -44,7 +44,9 @@ def test_match_never_exceeds_cap_or_payment(gross: int, cap: int, matched: int) 
 
 
 @given(given_=pence, gross=st.integers(1, 10_000_000), data=st.data())
-def test_many_refunds_never_take_back_more_than_was_given(given_: int, gross: int, data: st.DataObject) -> None:
+def test_many_refunds_never_take_back_more_than_was_given(
+    given_: int, gross: int, data: st.DataObject
+) -> None:
     parts = data.draw(st.lists(st.integers(1, gross), max_size=6))
     remaining, taken = gross, 0
     for part in parts:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.figures import CampaignFigures
 from wardfund.domain.payouts import (
@@ -25,7 +24,11 @@ def line(key: str, owed: int, at: datetime) -> LedgerLine:
 
 
 def test_pays_lines_at_or_before_the_run_only() -> None:
-    lines = [line("a", 800, RUN - timedelta(days=1)), line("b", 400, RUN), line("c", 50, RUN + timedelta(seconds=1))]
+    lines = [
+        line("a", 800, RUN - timedelta(days=1)),
+        line("b", 400, RUN),
+        line("c", 50, RUN + timedelta(seconds=1)),
+    ]
     plan = plan_payout("leeds", RUN, lines, PayoutMethod.BANK_TRANSFER)
     assert plan is not None
     assert plan.amount == 1200

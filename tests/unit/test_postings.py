@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.figures import ZERO
 from wardfund.domain.ledger import account_balances, campaign_share_account
@@ -32,7 +31,9 @@ LEEDS = Campaign(
 )
 
 
-def payment(gross: int, kind: PaymentKind = PaymentKind.FIRST_MONTHLY, **overrides: object) -> Payment:
+def payment(
+    gross: int, kind: PaymentKind = PaymentKind.FIRST_MONTHLY, **overrides: object
+) -> Payment:
     values: dict[str, object] = {
         "payment_id": "pi_1",
         "campaign_id": "leeds-central",
@@ -79,8 +80,11 @@ def test_every_entry_balances_and_reversals_never_overshoot(
     gross: int, share: int, cap: int, matched: int, kind: PaymentKind, refunds: list[int]
 ) -> None:
     campaign = Campaign(
-        campaign_id="c", name="C", launch_event_on=date(2026, 1, 1),
-        local_share_bps=share, match_cap_pence=cap,
+        campaign_id="c",
+        name="C",
+        launch_event_on=date(2026, 1, 1),
+        local_share_bps=share,
+        match_cap_pence=cap,
     )
     pay = payment(gross, kind, campaign_id="c")
     allocation = allocate_payment(pay, campaign, matched)
@@ -94,9 +98,7 @@ def test_every_entry_balances_and_reversals_never_overshoot(
             break
         remaining -= amount
         part = allocate_reversal(allocation, amount)
-        postings.append(
-            post_money_out(f"r{number}", PostingKind.REFUND, PAID, "c", "gbp", part)
-        )
+        postings.append(post_money_out(f"r{number}", PostingKind.REFUND, PAID, "c", "gbp", part))
     figures = sum((p.figures for p in postings[1:]), postings[0].figures)
     assert all(p.entry.is_balanced() for p in postings)
     assert 0 <= figures.local_share <= allocation.local_share
@@ -112,7 +114,9 @@ def test_dispute_won_restores_share_and_match_only_to_the_cap() -> None:
     restored = allocate_reinstatement(taken, cap=200_000, matched_now=199_500)
     assert restored.local_share == taken.local_share == 800
     assert restored.match == 500
-    posting = post_money_in("d", PostingKind.DISPUTE_REINSTATED, PAID, "leeds-central", "gbp", restored)
+    posting = post_money_in(
+        "d", PostingKind.DISPUTE_REINSTATED, PAID, "leeds-central", "gbp", restored
+    )
     assert posting.entry.is_balanced()
     assert posting.figures.raised == 1000
 

@@ -73,7 +73,8 @@ def run_demo(console: Console) -> int:
     with resources.as_file(story) as path:
         scenario = load_scenario(Path(path))
     console.print(
-        "[bold]wardfund demo[/bold]: starting the embedded stack (moto, webhook endpoint, Stripe stand-in)…"
+        "[bold]wardfund demo[/bold]: starting the embedded stack "
+        "(moto, webhook endpoint, Stripe stand-in)…"
     )
     with LocalStack() as stack:
         player = ScenarioPlayer(scenario, stack)

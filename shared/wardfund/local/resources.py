@@ -85,7 +85,7 @@ def provision(prefix: str, stripe_api_key: str) -> LocalResources:
         schedule_name,
         target_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-payouts",
         role_arn=f"arn:aws:iam::{ACCOUNT}:role/{prefix}-scheduler",
-        dead_letter_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:{schedule_dlq['QueueUrl'].rsplit('/', 1)[1]}",
+        dead_letter_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:{prefix}-schedule-dlq",
     )
     return LocalResources(
         prefix=prefix,

@@ -42,7 +42,7 @@ class ScenarioPlayer:
         self.table = Table(stack.resources.table_name)
         self.campaigns = DynamoCampaignStore(self.table)
         self.world = StripeWorld()
-        self.random = random.Random(scenario.delivery.seed)
+        self.random = random.Random(scenario.delivery.seed)  # noqa: S311 (reproducible shuffles, not secrets)
         self.donors: dict[str, Donor] = {}
         self.rejected: list[str] = []
 
