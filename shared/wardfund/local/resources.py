@@ -80,7 +80,7 @@ def provision(prefix: str, stripe_api_key: str) -> LocalResources:
     manager.create_secret(Name=f"{prefix}/stripe-webhook-secret", SecretString=webhook_secret)
     manager.create_secret(Name=f"{prefix}/stripe-api-key", SecretString=stripe_api_key)
     schedule_name = f"{prefix}-weekly-payouts"
-    schedule_dlq = boto3.client("sqs").create_queue(QueueName=f"{prefix}-schedule-dlq")
+    boto3.client("sqs").create_queue(QueueName=f"{prefix}-schedule-dlq")
     PayoutSchedule().ensure(
         schedule_name,
         target_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-payouts",
