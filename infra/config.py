@@ -71,13 +71,13 @@ class StageConfig:
 
         destination = _flag(get(c.CTX_STRIPE_EVENT_DESTINATION), c.CTX_STRIPE_EVENT_DESTINATION)
         source_name = _text(get(c.CTX_STRIPE_EVENT_SOURCE_NAME)) or None
-        if destination:
-            if not source_name or not source_name.startswith(c.STRIPE_PARTNER_SOURCE_PREFIX + "/"):
-                raise ConfigError(
-                    f"context '{c.CTX_STRIPE_EVENT_DESTINATION}=true' needs "
-                    f"'{c.CTX_STRIPE_EVENT_SOURCE_NAME}' set to the partner event source Stripe "
-                    f"created, e.g. {c.STRIPE_PARTNER_SOURCE_PREFIX}/<account>/<destination id>"
-                )
+        valid_source = (source_name or "").startswith(c.STRIPE_PARTNER_SOURCE_PREFIX + "/")
+        if destination and not valid_source:
+            raise ConfigError(
+                f"context '{c.CTX_STRIPE_EVENT_DESTINATION}=true' needs "
+                f"'{c.CTX_STRIPE_EVENT_SOURCE_NAME}' set to the partner event source Stripe "
+                f"created, e.g. {c.STRIPE_PARTNER_SOURCE_PREFIX}/<account>/<destination id>"
+            )
 
         log_level = (_text(get(c.CTX_LOG_LEVEL)) or c.DEFAULT_LOG_LEVEL).upper()
         if log_level not in {"DEBUG", "INFO", "WARN", "ERROR"}:

@@ -104,6 +104,34 @@ RUN_PAYOUTS_RESERVED_CONCURRENCY = 1  # a money path that must never run twice a
 RUN_PAYOUTS_ASYNC_RETRY_ATTEMPTS = 2
 RUN_PAYOUTS_MAX_EVENT_AGE_HOURS = 6
 
+# --- IAM actions per function (resources are scoped in the constructs) ------------------------
+# dynamodb:TransactWriteItems is not an IAM action: DynamoDB authorises each item of a
+# transaction by its own action (Put -> PutItem, Update -> UpdateItem, ConditionCheck ->
+# ConditionCheckItem, Delete -> DeleteItem).
+PROCESS_TABLE_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:ConditionCheckItem",
+)
+RUN_TABLE_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+)
+SEND_TABLE_ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query")
+IDEMPOTENCY_ACTIONS = (  # Powertools DynamoDBPersistenceLayer
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+)
+SES_SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
+
 # --- queues -----------------------------------------------------------------------------------
 VISIBILITY_TIMEOUT_FACTOR = 6  # AWS guidance: >= 6x the consumer's timeout
 MAX_RECEIVE_COUNT = 5
@@ -143,7 +171,7 @@ ACCESS_LOGS_EXPIRY_DAYS = 365
 ABORT_INCOMPLETE_UPLOAD_DAYS = 7
 
 # --- logs and alarms --------------------------------------------------------------------------
-LOG_RETENTION_DAYS = {"dev": 14, "prod": 365}
+LOG_RETENTION = {"dev": "TWO_WEEKS", "prod": "ONE_YEAR"}  # aws_logs.RetentionDays names
 ALARM_PERIOD_MINUTES = 5
 
 
@@ -163,6 +191,12 @@ def webhook_secret_name(stage: str) -> str:
 
 def api_key_secret_name(stage: str) -> str:
     return f"{APP_NAME.lower()}/{stage}/stripe/api-key"
+
+
+def bank_files_bucket_name(stage: str, account: str, region: str) -> str:
+    """Fixed name (account and region make it globally unique), so the stateless stack can
+    address the bucket, and IAM can scope to its objects, without a cross-stack reference."""
+    return f"{resource_prefix(stage)}-bank-files-{account}-{region}"
 
 
 def payout_schedule_name(stage: str) -> str:

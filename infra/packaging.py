@@ -148,17 +148,22 @@ def build_function(spec: c.FunctionSpec) -> BuiltAsset:
 
 def _function_sources(spec: c.FunctionSpec) -> list[tuple[str, Path]]:
     """(path inside the asset, file on disk), sorted for a stable hash."""
-    files: list[tuple[str, Path]] = []
+    files: dict[str, Path] = {}
     for relative in spec.handler_files:
         source = c.REPO_ROOT / relative
         if source.is_file():
-            files.append((relative, source))
+            files[relative] = source
+        # Keep `functions/<area>/` importable as the packages they are in the repository.
+        for parent in Path(relative).parents:
+            init = c.REPO_ROOT / parent / "__init__.py"
+            if parent != Path(".") and init.is_file():
+                files[(parent / "__init__.py").as_posix()] = init
     if not (c.SHARED_PACKAGE_DIR / "__init__.py").is_file():
         raise PackagingError(f"the wardfund package is missing at {c.SHARED_PACKAGE_DIR}")
     package_parent = c.SHARED_PACKAGE_DIR.parent
     for source in _walk(c.SHARED_PACKAGE_DIR):
-        files.append((source.relative_to(package_parent).as_posix(), source))
-    return sorted(files)
+        files[source.relative_to(package_parent).as_posix()] = source
+    return sorted(files.items())
 
 
 def _walk(folder: Path) -> Iterator[Path]:

@@ -1,0 +1,136 @@
+"""HTTP API `POST /stripe/webhook` -> receive handler (verify signature, enqueue the event)."""
+
+from __future__ import annotations
+
+import json
+
+import jsii
+from aws_cdk import CfnOutput
+from aws_cdk import aws_apigateway as apigw_v1
+from aws_cdk import aws_apigatewayv2 as apigw
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import constants as c
+from infra.config import StageConfig
+from infra.constructs.lambda_function import WardfundFunction
+from infra.nag import acknowledge
+
+# HTTP API access-log fields ($context variables valid for HTTP APIs).
+_ACCESS_LOG_FORMAT = {
+    "requestId": "$context.requestId",
+    "requestTime": "$context.requestTime",
+    "sourceIp": "$context.identity.sourceIp",
+    "userAgent": "$context.identity.userAgent",
+    "routeKey": "$context.routeKey",
+    "status": "$context.status",
+    "responseLength": "$context.responseLength",
+    "integrationStatus": "$context.integrationStatus",
+    "integrationLatency": "$context.integrationLatency",
+    "integrationError": "$context.integrationErrorMessage",
+}
+
+
+class DonationsApi(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        layer: lambda_.ILayerVersion,
+        events_queue: sqs.IQueue,
+        webhook_secret: secretsmanager.ISecret,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        self.receive = self._build_receive_function(layer, events_queue, webhook_secret)
+        self.api = apigw.HttpApi(
+            self,
+            "HttpApi",
+            description=f"wardfund {config.stage}: Stripe webhook endpoint",
+            create_default_stage=False,
+        )
+        self.stage = self._build_stage()
+        self.route = self._build_route()
+        CfnOutput(self, "WebhookUrl", value=f"{self.api.api_endpoint}{c.WEBHOOK_PATH}")
+
+    def _build_receive_function(
+        self,
+        layer: lambda_.ILayerVersion,
+        events_queue: sqs.IQueue,
+        webhook_secret: secretsmanager.ISecret,
+    ) -> WardfundFunction:
+        receive = WardfundFunction(
+            self,
+            "Receive",
+            spec=c.RECEIVE,
+            config=self._config,
+            layer=layer,
+            environment={
+                "EVENTS_QUEUE_URL": events_queue.queue_url,
+                "STRIPE_WEBHOOK_SECRET_NAME": c.webhook_secret_name(self._config.stage),
+                "WEBHOOK_TOLERANCE_SECONDS": str(c.WEBHOOK_TOLERANCE_SECONDS),
+            },
+        )
+        receive.allow(["sqs:SendMessage"], [events_queue.queue_arn])
+        receive.allow(["secretsmanager:GetSecretValue"], [webhook_secret.secret_arn])
+        return receive
+
+    def _build_stage(self) -> apigw.HttpStage:
+        access_logs = logs.LogGroup(
+            self,
+            "AccessLogs",
+            retention=logs.RetentionDays[c.LOG_RETENTION[self._config.stage]],
+            removal_policy=self._config.removal_policy,
+        )
+        return apigw.HttpStage(
+            self,
+            "DefaultStage",
+            http_api=self.api,
+            stage_name="$default",
+            auto_deploy=True,
+            throttle=apigw.ThrottleSettings(
+                rate_limit=c.API_THROTTLE_RATE_LIMIT, burst_limit=c.API_THROTTLE_BURST_LIMIT
+            ),
+            access_log_settings=_AccessLogSettings(access_logs),
+        )
+
+    def _build_route(self) -> apigw.HttpRoute:
+        (route,) = self.api.add_routes(
+            path=c.WEBHOOK_PATH,
+            methods=[apigw.HttpMethod.POST],
+            integration=integrations.HttpLambdaIntegration(
+                "ReceiveIntegration",
+                self.receive.function,
+                payload_format_version=apigw.PayloadFormatVersion.VERSION_2_0,
+            ),
+        )
+        acknowledge(
+            route,
+            "AwsSolutions-APIG4",
+            "Stripe cannot sign requests with AWS credentials or send a bearer token; "
+            "the receive handler authenticates every request by verifying the Stripe-Signature "
+            "HMAC (and timestamp tolerance) before anything is enqueued.",
+        )
+        return route
+
+
+@jsii.implements(apigw.IAccessLogSettings)
+class _AccessLogSettings:
+    """JSON access logs to a CloudWatch log group."""
+
+    def __init__(self, log_group: logs.ILogGroup) -> None:
+        self._destination = apigw.LogGroupLogDestination(log_group)
+
+    @property
+    def destination(self) -> apigw.IAccessLogDestination:
+        return self._destination
+
+    @property
+    def format(self) -> apigw_v1.AccessLogFormat:
+        return apigw_v1.AccessLogFormat.custom(json.dumps(_ACCESS_LOG_FORMAT))

@@ -1,0 +1,50 @@
+"""Events queue -> process handler: attribute each Stripe event and post it to the ledger."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import constants as c
+from infra.config import StageConfig
+from infra.constructs.lambda_function import WardfundFunction
+
+
+class EventProcessing(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        layer: lambda_.ILayerVersion,
+        events_queue: sqs.IQueue,
+        notifications_queue: sqs.IQueue,
+        table: dynamodb.ITable,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.process = WardfundFunction(
+            self,
+            "Process",
+            spec=c.PROCESS,
+            config=config,
+            layer=layer,
+            environment={
+                "TABLE_NAME": table.table_name,
+                "NOTIFICATIONS_QUEUE_URL": notifications_queue.queue_url,
+            },
+        )
+        self.process.allow(c.PROCESS_TABLE_ACTIONS, [table.table_arn])
+        self.process.allow(["sqs:SendMessage"], [notifications_queue.queue_arn])
+        self.process.function.add_event_source(
+            event_sources.SqsEventSource(
+                events_queue,
+                batch_size=c.SQS_BATCH_SIZE,
+                max_batching_window=Duration.seconds(c.SQS_MAX_BATCHING_WINDOW_SECONDS),
+                report_batch_item_failures=True,
+            )
+        )

@@ -1,0 +1,58 @@
+"""The two work queues and their dead-letter queues.
+
+* events: verified Stripe events (from the webhook, or from EventBridge) -> process handler
+* notifications: email requests (from process and payouts) -> send handler
+
+Each visibility timeout is VISIBILITY_TIMEOUT_FACTOR x its consumer's timeout, and a message
+moves to the DLQ after MAX_RECEIVE_COUNT failed receives.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import constants as c
+from infra.config import StageConfig
+
+
+class Messaging(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        self.events_dlq, self.events_queue = self._build_queue_pair("Events", c.PROCESS)
+        self.notifications_dlq, self.notifications_queue = self._build_queue_pair(
+            "Notifications", c.SEND_NOTIFICATIONS
+        )
+
+    @property
+    def dead_letter_queues(self) -> dict[str, sqs.Queue]:
+        return {"Events": self.events_dlq, "Notifications": self.notifications_dlq}
+
+    def _build_queue_pair(self, name: str, consumer: c.FunctionSpec) -> tuple[sqs.Queue, sqs.Queue]:
+        dlq = build_dead_letter_queue(self, f"{name}Dlq", self._config)
+        queue = sqs.Queue(
+            self,
+            f"{name}Queue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(c.QUEUE_RETENTION_DAYS),
+            visibility_timeout=Duration.seconds(
+                c.VISIBILITY_TIMEOUT_FACTOR * consumer.timeout_seconds
+            ),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=c.MAX_RECEIVE_COUNT),
+        )
+        return dlq, queue
+
+
+def build_dead_letter_queue(scope: Construct, construct_id: str, config: StageConfig) -> sqs.Queue:
+    """A DLQ: encrypted, TLS only, 14 days to investigate; kept in prod (it holds evidence)."""
+    return sqs.Queue(
+        scope,
+        construct_id,
+        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        enforce_ssl=True,
+        retention_period=Duration.days(c.DLQ_RETENTION_DAYS),
+        removal_policy=config.removal_policy,
+    )

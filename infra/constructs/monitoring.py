@@ -1,0 +1,86 @@
+"""Alarms: any message in a DLQ, any function error -> an SNS topic (optionally emailed)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import constants as c
+from infra.config import StageConfig
+
+
+class Monitoring(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        dead_letter_queues: Mapping[str, sqs.IQueue],
+        functions: Mapping[str, lambda_.IFunction],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        self.topic = self._build_topic()
+        self._action = cloudwatch_actions.SnsAction(self.topic)
+        self.alarms: list[cloudwatch.Alarm] = []
+        for name, queue in dead_letter_queues.items():
+            self._build_dlq_alarm(name, queue)
+        for name, function in functions.items():
+            self._build_error_alarm(name, function)
+
+    def _build_topic(self) -> sns.Topic:
+        topic = sns.Topic(
+            self,
+            "AlarmTopic",
+            display_name=f"wardfund {self._config.stage} alarms",
+            enforce_ssl=True,
+        )
+        if self._config.alert_email:
+            topic.add_subscription(subscriptions.EmailSubscription(self._config.alert_email))
+        return topic
+
+    def _build_dlq_alarm(self, name: str, queue: sqs.IQueue) -> None:
+        metric = queue.metric_approximate_number_of_messages_visible(
+            period=Duration.minutes(c.ALARM_PERIOD_MINUTES),
+            statistic=cloudwatch.Stats.MAXIMUM,
+        )
+        self._alarm(
+            f"{name}DlqNotEmpty",
+            metric,
+            f"wardfund {self._config.stage}: messages in the {name} dead-letter queue",
+        )
+
+    def _build_error_alarm(self, name: str, function: lambda_.IFunction) -> None:
+        metric = function.metric_errors(
+            period=Duration.minutes(c.ALARM_PERIOD_MINUTES),
+            statistic=cloudwatch.Stats.SUM,
+        )
+        self._alarm(
+            f"{name}Errors",
+            metric,
+            f"wardfund {self._config.stage}: the {name} function reported errors",
+        )
+
+    def _alarm(self, construct_id: str, metric: cloudwatch.Metric, description: str) -> None:
+        alarm = cloudwatch.Alarm(
+            self,
+            construct_id,
+            alarm_description=description,
+            metric=metric,
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(self._action)
+        alarm.add_ok_action(self._action)
+        self.alarms.append(alarm)

@@ -1,0 +1,151 @@
+"""The weekly payout run: an EventBridge Scheduler schedule -> run handler.
+
+The schedule always fires weekly (Monday 06:00 Europe/London); with PAYOUT_FREQUENCY=fortnightly
+the handler itself skips off-weeks. Scheduler invokes the function asynchronously, so two things
+can fail and both end in the same DLQ:
+* Scheduler cannot invoke (throttled, permissions): its retry policy, then the DLQ;
+* the function fails: Lambda's async retries, then the function's DLQ.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Aws, Duration, TimeZone
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_scheduler_targets as targets
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import constants as c
+from infra.config import StageConfig
+from infra.constructs.lambda_function import WardfundFunction
+from infra.constructs.messaging import build_dead_letter_queue
+from infra.nag import acknowledge, resource_finding
+
+
+class Payouts(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        layer: lambda_.ILayerVersion,
+        table: dynamodb.ITable,
+        idempotency_table: dynamodb.ITable,
+        api_key_secret: secretsmanager.ISecret,
+        bank_files_bucket: s3.IBucket,
+        notifications_queue: sqs.IQueue,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        self.dlq = build_dead_letter_queue(self, "RunDlq", config)
+        acknowledge(
+            self.dlq,
+            "AwsSolutions-SQS3",
+            "This queue is itself the dead-letter queue of the payout schedule target "
+            "and of the run function's async invocations; a DLQ needs no DLQ.",
+        )
+        self.run = self._build_run_function(
+            layer, table, idempotency_table, api_key_secret, bank_files_bucket, notifications_queue
+        )
+        self.schedule = self._build_schedule()
+
+    def _build_run_function(
+        self,
+        layer: lambda_.ILayerVersion,
+        table: dynamodb.ITable,
+        idempotency_table: dynamodb.ITable,
+        api_key_secret: secretsmanager.ISecret,
+        bank_files_bucket: s3.IBucket,
+        notifications_queue: sqs.IQueue,
+    ) -> WardfundFunction:
+        run = WardfundFunction(
+            self,
+            "Run",
+            spec=c.RUN_PAYOUTS,
+            config=self._config,
+            layer=layer,
+            reserved_concurrency=c.RUN_PAYOUTS_RESERVED_CONCURRENCY,
+            dead_letter_queue=self.dlq,
+            environment={
+                "TABLE_NAME": table.table_name,
+                "IDEMPOTENCY_TABLE_NAME": idempotency_table.table_name,
+                "STRIPE_API_KEY_SECRET_NAME": c.api_key_secret_name(self._config.stage),
+                "BANK_FILES_BUCKET": bank_files_bucket.bucket_name,
+                "NOTIFICATIONS_QUEUE_URL": notifications_queue.queue_url,
+                "PAYOUT_FREQUENCY": self._config.payout_frequency,
+            },
+        )
+        run.function.configure_async_invoke(
+            retry_attempts=c.RUN_PAYOUTS_ASYNC_RETRY_ATTEMPTS,
+            max_event_age=Duration.hours(c.RUN_PAYOUTS_MAX_EVENT_AGE_HOURS),
+        )
+        run.allow(c.RUN_TABLE_ACTIONS, [table.table_arn])
+        run.allow(c.IDEMPOTENCY_ACTIONS, [idempotency_table.table_arn])
+        run.allow(["secretsmanager:GetSecretValue"], [api_key_secret.secret_arn])
+        run.allow(["s3:PutObject"], [bank_files_bucket.arn_for_objects("*")])
+        run.allow(["sqs:SendMessage"], [notifications_queue.queue_arn])
+        policy = run.role.node.find_child("DefaultPolicy")
+        acknowledge(
+            policy,
+            resource_finding(policy, "AwsSolutions-IAM5", bank_files_bucket.arn_for_objects("*")),
+            "s3:PutObject needs object ARNs and the run names a new CSV key per payout batch, "
+            "so it is scoped to the objects of the bank-files bucket only (write only: no "
+            "read, list or delete).",
+        )
+        return run
+
+    def _build_scheduler_role(self) -> iam.Role:
+        """Assumed by EventBridge Scheduler for this account only; LambdaInvoke adds
+        lambda:InvokeFunction on the run function and sqs:SendMessage on the DLQ."""
+        return iam.Role(
+            self,
+            "SchedulerRole",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
+            ),
+            description="EventBridge Scheduler: invoke the wardfund payout run",
+        )
+
+    def _build_schedule(self) -> scheduler.Schedule:
+        name = c.payout_schedule_name(self._config.stage)
+        role = self._build_scheduler_role()
+        schedule = scheduler.Schedule(
+            self,
+            "WeeklySchedule",
+            schedule_name=name,
+            description="Weekly campaign payout run (the handler skips off-weeks if fortnightly).",
+            schedule=scheduler.ScheduleExpression.cron(
+                minute=c.PAYOUT_SCHEDULE_MINUTE,
+                hour=c.PAYOUT_SCHEDULE_HOUR,
+                week_day=c.PAYOUT_SCHEDULE_WEEKDAY,
+                time_zone=TimeZone.of(c.PAYOUT_SCHEDULE_TIME_ZONE),
+            ),
+            target=targets.LambdaInvoke(
+                self.run.function,
+                input=scheduler.ScheduleTargetInput.from_object(
+                    {
+                        "scheduled_time": scheduler.ContextAttribute.scheduled_time,
+                        "schedule": name,
+                    }
+                ),
+                retry_attempts=c.PAYOUT_SCHEDULE_RETRY_ATTEMPTS,
+                max_event_age=Duration.hours(c.PAYOUT_SCHEDULE_MAX_EVENT_AGE_HOURS),
+                dead_letter_queue=self.dlq,
+                role=role,
+            ),
+        )
+        policy = role.node.find_child("DefaultPolicy")
+        acknowledge(
+            policy,
+            resource_finding(policy, "AwsSolutions-IAM5", f"{self.run.function.function_arn}:*"),
+            "CDK's LambdaInvoke target grants lambda:InvokeFunction on the run function and "
+            "its qualified ARNs (versions/aliases, ':*'); it is still only this one function.",
+        )
+        return schedule

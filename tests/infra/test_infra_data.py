@@ -1,0 +1,204 @@
+"""Stateful resources: tables, bank-files bucket, secrets, SES; and what prod keeps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import StageTemplates, Synthesis
+
+
+def _table(stage: StageTemplates, table: Any) -> dict[str, Any]:
+    return stage.resource(table)
+
+
+def test_main_table_keys_billing_pitr_ttl_encryption(dev: StageTemplates) -> None:
+    props = _table(dev, dev.stateful.data.table)["Properties"]
+    assert props["KeySchema"] == [
+        {"AttributeName": "PK", "KeyType": "HASH"},
+        {"AttributeName": "SK", "KeyType": "RANGE"},
+    ]
+    assert props["AttributeDefinitions"] == [
+        {"AttributeName": "PK", "AttributeType": "S"},
+        {"AttributeName": "SK", "AttributeType": "S"},
+    ]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert props["SSESpecification"] == {"SSEEnabled": True}  # AWS managed KMS key
+    assert "StreamSpecification" not in props
+    assert "GlobalSecondaryIndexes" not in props
+
+
+def test_idempotency_table_matches_powertools_defaults(dev: StageTemplates) -> None:
+    props = _table(dev, dev.stateful.data.idempotency_table)["Properties"]
+    assert props["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    assert props["AttributeDefinitions"] == [{"AttributeName": "id", "AttributeType": "S"}]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["SSESpecification"] == {"SSEEnabled": True}
+
+
+def test_bank_files_bucket_is_private_encrypted_versioned_with_lifecycle(
+    dev: StageTemplates,
+) -> None:
+    bank = dev.stateful.bank_files
+    props = dev.resource(bank.bucket)["Properties"]
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert props["BucketEncryption"] == {
+        "ServerSideEncryptionConfiguration": [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+        ]
+    }
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert props["LoggingConfiguration"] == {
+        "DestinationBucketName": dev.ref(bank.access_logs),
+        "LogFilePrefix": "bank-files/",
+    }
+    (rule,) = props["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled"
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 90}
+    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
+    assert rule["Transitions"] == [
+        {"StorageClass": "STANDARD_IA", "TransitionInDays": 90},
+        {"StorageClass": "GLACIER", "TransitionInDays": 365},
+    ]
+    # The fixed, account- and region-scoped name the stateless stack addresses it by
+    assert props["BucketName"] == {
+        "Fn::Join": [
+            "",
+            ["wardfund-dev-bank-files-", {"Ref": "AWS::AccountId"}, "-", {"Ref": "AWS::Region"}],
+        ]
+    }
+
+
+def test_secrets_are_generated_never_given(synth: Synthesis) -> None:
+    for stage in synth.stages:
+        secrets = stage.stateful.stripe_secrets
+        prefix = f"wardfund/{stage.config.stage}/stripe"
+        names = (
+            (secrets.webhook_signing_secret, f"{prefix}/webhook-signing-secret"),
+            (secrets.api_key, f"{prefix}/api-key"),
+        )
+        for secret, name in names:
+            props = stage.resource(secret)["Properties"]
+            assert props["Name"] == name
+            assert props["GenerateSecretString"] == {}
+            assert "SecretString" not in props
+        stage.stateful_template.resource_count_is("AWS::SecretsManager::Secret", 2)
+
+
+def test_no_secret_material_in_any_template(synth: Synthesis) -> None:
+    texts = dict(synth.template_texts())
+    assert len(texts) == 4
+    for name, text in texts.items():
+        for marker in (
+            "sk_live",
+            "sk_test",
+            "rk_live",
+            "rk_test",
+            "whsec_",
+            "sk_",
+            '"SecretString"',
+        ):
+            assert marker not in text, f"{marker!r} found in {name}"
+
+
+def test_ses_identity_and_configuration_set(synth: Synthesis) -> None:
+    for stage in synth.stages:
+        email = stage.stateful.email
+        domain = stage.config.sender_domain
+        configuration_set = f"wardfund-{stage.config.stage}-email"
+        stage.stateful_template.has_resource_properties(
+            "AWS::SES::EmailIdentity",
+            {
+                "EmailIdentity": domain,
+                "ConfigurationSetAttributes": {
+                    "ConfigurationSetName": stage.ref(email.configuration_set)
+                },
+                "DkimAttributes": {"SigningEnabled": True},
+            },
+        )
+        props = stage.resource(email.configuration_set)["Properties"]
+        assert props["Name"] == configuration_set
+        assert props["DeliveryOptions"] == {"TlsPolicy": "REQUIRE"}
+        assert props["SuppressionOptions"] == {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]}
+        assert props["ReputationOptions"] == {"ReputationMetricsEnabled": True}
+
+
+# --- stage lifetimes --------------------------------------------------------------------------
+
+STATEFUL_TYPES = (
+    "AWS::DynamoDB::Table",
+    "AWS::S3::Bucket",
+    "AWS::SecretsManager::Secret",
+    "AWS::SES::EmailIdentity",
+    "AWS::SES::ConfigurationSet",
+)
+
+
+@pytest.mark.parametrize(("stage_name", "policy"), [("dev", "Delete"), ("prod", "Retain")])
+def test_stateful_resources_retained_only_in_prod(
+    synth: Synthesis, stage_name: str, policy: str
+) -> None:
+    stage = synth.dev if stage_name == "dev" else synth.prod
+    resources = stage.resources("stateful")
+    stateful = [r for r in resources.values() if r["Type"] in STATEFUL_TYPES]
+    assert len(stateful) == 8  # 2 tables, 2 buckets, 2 secrets, identity, configuration set
+    for resource in stateful:
+        assert resource["DeletionPolicy"] == policy, resource["Type"]
+        assert resource["UpdateReplacePolicy"] == policy, resource["Type"]
+
+
+@pytest.mark.parametrize(("stage_name", "protected"), [("dev", False), ("prod", True)])
+def test_deletion_protection_only_in_prod(
+    synth: Synthesis, stage_name: str, protected: bool
+) -> None:
+    stage = synth.dev if stage_name == "dev" else synth.prod
+    for table in (stage.stateful.data.table, stage.stateful.data.idempotency_table):
+        assert stage.resource(table)["Properties"]["DeletionProtectionEnabled"] is protected
+    assert stage.stateful.termination_protection is protected
+    assert stage.stateless.termination_protection is protected
+
+
+def test_prod_keeps_dead_letter_queues_and_logs(prod: StageTemplates, dev: StageTemplates) -> None:
+    for stage, policy in ((dev, "Delete"), (prod, "Retain")):
+        s = stage.stateless
+        dlqs = [s.messaging.events_dlq, s.messaging.notifications_dlq, s.payouts.dlq]
+        if s.stripe_destination is not None:
+            dlqs.append(s.stripe_destination.delivery_dlq)
+        for dlq in dlqs:
+            assert stage.resource(dlq)["DeletionPolicy"] == policy
+        log_groups = [
+            r for r in stage.resources("stateless").values() if r["Type"] == "AWS::Logs::LogGroup"
+        ]
+        assert len(log_groups) == 5  # four functions + API access logs
+        assert {r["DeletionPolicy"] for r in log_groups} == {policy}
+
+
+def test_stacks_are_environment_agnostic_and_split_by_lifetime(synth: Synthesis) -> None:
+    names = sorted(
+        child.node.id for child in synth.app.node.children if hasattr(child, "stack_name")
+    )
+    assert names == [
+        "Wardfund-dev-Stateful",
+        "Wardfund-dev-Stateless",
+        "Wardfund-prod-Stateful",
+        "Wardfund-prod-Stateless",
+    ]
+    for stage in synth.stages:
+        assert stage.stateless.dependencies == [stage.stateful]
+        assert not stage.stateful.dependencies
+        stateful_types = {r["Type"] for r in stage.resources("stateful").values()}
+        assert not any(
+            t.startswith(("AWS::Lambda", "AWS::SQS", "AWS::ApiGateway")) for t in stateful_types
+        )
