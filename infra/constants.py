@@ -134,7 +134,7 @@ SES_SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
 
 # --- queues -----------------------------------------------------------------------------------
 VISIBILITY_TIMEOUT_FACTOR = 6  # AWS guidance: >= 6x the consumer's timeout
-MAX_RECEIVE_COUNT = 5
+MAX_RECEIVE_COUNT = 10  # with the process back-off, ~8 h for a late dependency
 QUEUE_RETENTION_DAYS = 4
 DLQ_RETENTION_DAYS = 14
 SQS_BATCH_SIZE = 10

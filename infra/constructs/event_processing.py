@@ -35,6 +35,7 @@ class EventProcessing(Construct):
             layer=layer,
             environment={
                 "TABLE_NAME": table.table_name,
+                "EVENTS_QUEUE_URL": events_queue.queue_url,
                 "NOTIFICATIONS_QUEUE_URL": notifications_queue.queue_url,
             },
         )

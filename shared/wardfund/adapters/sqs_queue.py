@@ -15,6 +15,12 @@ class SqsEventQueue:
         self.queue_url = queue_url
         self.client: SQSClient = client or boto3.client("sqs")
 
+    def postpone(self, receipt_handle: str, seconds: int) -> None:
+        """Makes a received message visible again only after `seconds`."""
+        self.client.change_message_visibility(
+            QueueUrl=self.queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds
+        )
+
     def send(self, body: str, event_id: str, event_type: str) -> None:
         self.client.send_message(
             QueueUrl=self.queue_url,

@@ -47,11 +47,15 @@ class StripeWebhookVerifier:
         if not isinstance(body, dict) or body.get("object") != "event":
             raise InvalidPayload("body is not a Stripe snapshot event")
         event_id, event_type = body.get("id"), body.get("type")
-        if not isinstance(event_id, str) or not isinstance(event_type, str):
-            raise InvalidPayload("event has no id or type")
+        if not isinstance(event_id, str) or not event_id.startswith("evt_"):
+            raise InvalidPayload("event has no evt_ id")
+        if not isinstance(event_type, str) or not isinstance(body.get("created"), int):
+            raise InvalidPayload("event has no type or created time")
         version = body.get("api_version")
         data = body.get("data")
         found = data.get("object") if isinstance(data, dict) else None
+        if not isinstance(found, dict):
+            raise InvalidPayload("event has no data.object")
         mode = found.get("mode") if isinstance(found, dict) else None
         return VerifiedEvent(
             event_id,

@@ -65,6 +65,8 @@ class QueueWorker:
                 return done
             succeeded = self._deliver(cast(list[dict[str, Any]], messages))
             done += succeeded
+            if succeeded == 0:
+                return done  # everything here waits for events not yet sent: try next drain
             if len(messages) < BATCH_SIZE and succeeded == len(messages):
                 return done  # nothing was left visible, and nothing was put back
         raise RuntimeError(f"queue {self.queue_url} did not drain in {max_rounds} rounds")
@@ -83,6 +85,7 @@ class QueueWorker:
                     for i, m in enumerate(succeeded)
                 ],
             )
+        # Locally no time passes between drains, so the handler's back-off is cut to zero.
         retry = [m for m in messages if m["MessageId"] in failed]
         if retry:
             self.client.change_message_visibility_batch(

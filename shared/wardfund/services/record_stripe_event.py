@@ -51,6 +51,18 @@ from wardfund.services.ports import (
 )
 
 MAX_ATTEMPTS = 5
+FIRST_RETRY_SECONDS = 30
+LONGEST_RETRY_SECONDS = 12 * 60 * 60  # SQS's longest visibility timeout
+
+
+def retry_delay_seconds(receives: int) -> int:
+    """Back-off for an event that waits for another: 30 s, 1 min, 2 min, … up to 12 h.
+
+    With the queue's 10 receives this waits about 8 hours in all before the dead-letter
+    queue (and its alarm) take over, and reconciliation can replay it.
+    """
+    delay: int = FIRST_RETRY_SECONDS * 2 ** max(0, receives - 1)
+    return min(LONGEST_RETRY_SECONDS, delay)
 
 
 class Outcome(StrEnum):
