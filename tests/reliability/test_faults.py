@@ -1,0 +1,194 @@
+"""Fault injection: throttled or failed ledger writes, Stripe errors and resets, and a crash
+between the transfer and saving its outcome. After retries nothing is lost, nothing is
+counted twice and nobody is paid twice."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
+from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
+from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
+from wardfund.adapters.dynamodb.payout_store import DynamoPayoutStore
+from wardfund.adapters.dynamodb.table import Table
+from wardfund.domain.calendar import LONDON
+from wardfund.domain.campaign import Campaign
+from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.services.campaigns import register_campaign
+from wardfund.services.run_payouts import PayoutRunIncomplete
+
+GIFT_AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)
+RUN = datetime(2026, 6, 8, 6, 0, tzinfo=LONDON)
+
+
+def _campaign(stack: Any, connect: bool = True) -> Campaign:
+    cid = f"c-{uuid.uuid4().hex[:8]}"
+    campaign = Campaign(
+        cid,
+        f"Campaign {cid}",
+        launch_event_on=date(2026, 6, 1),
+        connect_account_id=f"acct_1{uuid.uuid4().hex[:12]}" if connect else None,
+    )
+    return register_campaign(
+        DynamoCampaignStore(Table(stack.resources.table_name)), campaign, by="test"
+    )
+
+
+def _pledges(stack: Any, campaign: Campaign, count: int) -> None:
+    world = StripeWorld()
+    events: list[dict[str, Any]] = []
+    for n in range(count):
+        donor = Donor(f"d{n}", f"d{n}@example.org", f"Donor {n}")
+        events += world.pledge(GIFT_AT, donor, campaign.campaign_id, "Ward", 1000)
+    assert set(stack.deliver(events)) == {200}
+
+
+def _figures(stack: Any, campaign: Campaign) -> dict[str, int]:
+    return (
+        DynamoLedgerReport(Table(stack.resources.table_name))
+        .figures(campaign.campaign_id)
+        .as_dict()
+    )
+
+
+def _transfers_to(stack: Any, campaign: Campaign) -> list[dict[str, Any]]:
+    return [t for t in stack.stripe.transfers() if t["destination"] == campaign.connect_account_id]
+
+
+@pytest.fixture
+def flaky_commits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Every third ledger transaction is throttled by DynamoDB (before it writes anything)."""
+    calls = [0]
+    real = DynamoLedgerStore.commit
+
+    def commit(self: DynamoLedgerStore, write: Any) -> None:
+        calls[0] += 1
+        if calls[0] % 3 == 0:
+            raise ClientError(
+                {
+                    "Error": {
+                        "Code": "ProvisionedThroughputExceededException",
+                        "Message": "slow down",
+                    }
+                },
+                "TransactWriteItems",
+            )
+        real(self, write)
+
+    monkeypatch.setattr(DynamoLedgerStore, "commit", commit)
+    yield calls
+
+
+def test_throttled_ledger_writes_are_retried_and_counted_once(
+    stack: Any, flaky_commits: list[int]
+) -> None:
+    # Given DynamoDB throttles a third of the ledger transactions mid-batch
+    campaign = _campaign(stack)
+    # When twelve pledges are delivered and the queue drained (failed items come back)
+    _pledges(stack, campaign, 12)
+    stack.drain()
+    # Then every payment counts exactly once and nothing is dead-lettered
+    figures = _figures(stack, campaign)
+    assert flaky_commits[0] > 12
+    assert figures["raised"] == 12_000
+    assert figures["match"] == 12_000
+    assert stack.dead_letters() == 0
+
+
+def test_stripe_500s_then_success_pay_once(stack: Any) -> None:
+    # Given a campaign owed money and Stripe failing every try of the first run
+    campaign = _campaign(stack)
+    _pledges(stack, campaign, 2)
+    stack.drain()
+    stack.stripe.fail_next(3, 500)  # the SDK's own 2 retries included
+    # When the run fails, and the scheduler's retry runs it again
+    with pytest.raises(PayoutRunIncomplete):
+        stack.fire_payout_schedule(RUN)
+    stack.fire_payout_schedule(RUN)
+    # Then exactly one transfer of the whole amount was made
+    transfers = _transfers_to(stack, campaign)
+    assert [t["amount"] for t in transfers] == [3600]
+    assert _figures(stack, campaign)["paid_out"] == 3600
+
+
+class _ResettingServer:
+    """Accepts each connection and closes it at once: a connection reset for the client."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+            )
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_connection_reset_on_transfer_is_retried_without_double_payment(
+    stack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given Stripe's address resets every connection during the first run
+    campaign = _campaign(stack)
+    _pledges(stack, campaign, 1)
+    stack.drain()
+    resetter = _ResettingServer()
+    from wardfund.wiring import payouts
+
+    real_client = payouts._cached_client
+    payouts._cached_client.cache_clear()
+    monkeypatch.setattr(payouts, "_cached_client", lambda key, base: real_client(key, resetter.url))
+    with pytest.raises(PayoutRunIncomplete):
+        stack.fire_payout_schedule(RUN)
+    resetter.close()
+    # When the connection works again and the run is retried
+    monkeypatch.setattr(payouts, "_cached_client", real_client)
+    stack.fire_payout_schedule(RUN)
+    # Then one transfer, and the ledger shows it paid once
+    assert [t["amount"] for t in _transfers_to(stack, campaign)] == [1800]
+    assert _figures(stack, campaign)["paid_out"] == 1800
+
+
+def test_crash_after_the_transfer_before_its_outcome_is_saved(
+    stack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the run dies right after Stripe accepted the transfer
+    campaign = _campaign(stack)
+    _pledges(stack, campaign, 1)
+    stack.drain()
+    real_mark = DynamoPayoutStore.mark_payout
+
+    def crash(self: DynamoPayoutStore, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("Lambda timed out")
+
+    monkeypatch.setattr(DynamoPayoutStore, "mark_payout", crash)
+    with pytest.raises(RuntimeError):
+        stack.fire_payout_schedule(RUN)
+    assert len(_transfers_to(stack, campaign)) == 1
+    # When the invocation is retried (the pending payout is resumed with the same key)
+    monkeypatch.setattr(DynamoPayoutStore, "mark_payout", real_mark)
+    stack.fire_payout_schedule(RUN)
+    # Then Stripe replayed the first transfer: still exactly one
+    transfers = _transfers_to(stack, campaign)
+    assert len(transfers) == 1
+    assert transfers[0]["amount"] == 1800
+    assert _figures(stack, campaign)["paid_out"] == 1800
