@@ -13,7 +13,8 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from wardfund.adapters.stripe_events import parse_event, to_fact
-from wardfund.observability import logger, metrics, tracer
+from wardfund.observability import logger, metrics
+from wardfund.tracing import tracer
 from wardfund.domain.errors import DependencyNotYetSeen
 from wardfund.services.record_stripe_event import record_stripe_event, retry_delay_seconds
 from wardfund.wiring.process import event_queue, ledger_store

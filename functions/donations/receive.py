@@ -10,7 +10,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from wardfund.observability import logger, metrics, tracer
+from wardfund.observability import logger, metrics
 from wardfund.services.accept_webhook import WebhookReply, accept_webhook
 from wardfund.wiring.receive import event_queue, verifier
 
@@ -35,7 +35,6 @@ def _respond(reply: WebhookReply) -> dict[str, Any]:
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 @event_source(data_class=APIGatewayProxyEventV2)
 def handler(event: APIGatewayProxyEventV2, context: LambdaContext) -> dict[str, Any]:
     raw = _raw_body(event)
