@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every benchmark and writes bench/RESULTS.md (with the PNG plot beside it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+out=bench/RESULTS.md
+{
+  echo "# Benchmark results"
+  echo
+  echo "One recorded run of \`make bench\` (\`bench/run_all.sh\`) on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)."
+  echo "Local figures are against moto in server mode, so they compare designs, not AWS latency."
+  echo
+  echo "## AWS calls per Stripe event (\`uv run python bench/aws_calls_per_event.py\`)"
+  echo
+  uv run python bench/aws_calls_per_event.py
+  echo
+  echo "## Pipeline throughput ratio (\`uv run python -m bench.pipeline_throughput 500\`)"
+  echo
+  echo '```'
+  uv run python -m bench.pipeline_throughput 500
+  echo '```'
+  echo
+  echo "## Cold import time (\`uv run python bench/cold_imports.py\`)"
+  echo
+  uv run python bench/cold_imports.py
+  echo
+  echo "## 250 monthly pledges through \`wardfund simulate\`"
+  echo
+  uv run python bench/make_story.py 250 >/dev/null
+  start=$(date +%s.%N)
+  uv run wardfund simulate bench/stories/250-pledges.yaml --json >/tmp/wardfund-250.json
+  end=$(date +%s.%N)
+  echo "wall time: $(python3 -c "print(f'{$end - $start:.1f}')") s (target < 60 s), ledger balanced: $(python3 -c "import json; print(json.load(open('/tmp/wardfund-250.json'))['ledger_balanced'])")"
+  echo
+  echo "## Payout run scaling (\`uv run python -m bench.payout_scaling\`)"
+  echo
+  echo '```'
+  uv run python -m bench.payout_scaling
+  echo '```'
+  echo
+  echo "![payout scaling](payout_scaling.png)"
+  echo
+  echo "## Asset sizes, zipped, arm64 (\`uv run python scripts/asset_sizes.py\`)"
+  echo
+  echo '```'
+  uv run python scripts/asset_sizes.py
+  echo '```'
+} | tee "$out"
