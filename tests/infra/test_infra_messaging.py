@@ -82,7 +82,10 @@ def test_work_queues_redrive_to_their_dlqs_after_five_receives(dev: StageTemplat
         (m.notifications_queue, m.notifications_dlq, 30),
     ):
         props = _queue(dev, queue)
-        assert props["RedrivePolicy"] == {"deadLetterTargetArn": dev.arn(dlq), "maxReceiveCount": 10}
+        assert props["RedrivePolicy"] == {
+            "deadLetterTargetArn": dev.arn(dlq),
+            "maxReceiveCount": 10,
+        }
         # visibility >= 6x the consumer's timeout
         assert props["VisibilityTimeout"] >= 6 * consumer_timeout
         assert props["SqsManagedSseEnabled"] is True

@@ -1,4 +1,5 @@
-"""S3: the bank-transfer CSV a national treasurer uploads to the bank for each payout run."""
+"""S3: the bank-transfer CSV a national treasurer uploads to the bank for each payout run
+(written by the run, read back to go with the national summary email)."""
 
 from __future__ import annotations
 
@@ -53,3 +54,8 @@ class S3BankFiles:
             ServerSideEncryption="AES256",
         )
         return f"s3://{self.bucket}/{key}"
+
+    def read(self, location: str) -> bytes:
+        """`location`: the `s3://bucket/key` that `write` returned."""
+        bucket, _, key = location.removeprefix("s3://").partition("/")
+        return self.client.get_object(Bucket=bucket, Key=key)["Body"].read()

@@ -195,6 +195,7 @@ def _invoice_fact(event: StripeEvent) -> Fact:
             ward=ward,
             at=_at(event.created),
             detail=f"attempt {invoice.attempt_count}",
+            donor=_invoice_donor(invoice),
         )
     return InvoiceSeen(
         invoice_id=invoice.id,
@@ -203,11 +204,15 @@ def _invoice_fact(event: StripeEvent) -> Fact:
         ward=ward,
         first_payment=invoice.billing_reason == FIRST_INVOICE_REASON,
         currency=invoice.currency,
-        donor=Donor(
-            donor_ref(invoice.customer, invoice.customer_email),
-            invoice.customer_email,
-            invoice.customer_name,
-        ),
+        donor=_invoice_donor(invoice),
+    )
+
+
+def _invoice_donor(invoice: Invoice) -> Donor:
+    return Donor(
+        donor_ref(invoice.customer, invoice.customer_email),
+        invoice.customer_email,
+        invoice.customer_name,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +9,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from wardfund.local.scenario_file import load_scenario
+from wardfund.cli.outbox import DEFAULT_FOLDER, demo_scenario, save_outbox
 from wardfund.local.scenario_player import ScenarioPlayer
 from wardfund.local.stack import LocalStack
-
-DEMO_STORY = "demo.yaml"
 
 
 def _money(pence: int) -> str:
@@ -68,10 +65,8 @@ def _payouts_table(result: dict[str, Any], methods: dict[str, str]) -> Table:
     return table
 
 
-def run_demo(console: Console) -> int:
-    story = resources.files("wardfund.local.stories").joinpath(DEMO_STORY)
-    with resources.as_file(story) as path:
-        scenario = load_scenario(Path(path))
+def run_demo(console: Console, outbox: Path = DEFAULT_FOLDER) -> int:
+    scenario = demo_scenario()
     console.print(
         "[bold]wardfund demo[/bold]: starting the embedded stack "
         "(moto, webhook endpoint, Stripe stand-in)…"
@@ -94,6 +89,7 @@ def run_demo(console: Console) -> int:
             for spec in scenario.campaigns
         }
         transfers = len(stack.stripe.transfers())
+        emails = stack.sent_emails()
     console.print(_figures_table(result))
     console.print(_payouts_table(result, methods))
     console.print(
@@ -101,4 +97,5 @@ def run_demo(console: Console) -> int:
         f"Ledger balanced: {'yes' if result['ledger_balanced'] else 'NO'}   "
         f"Stripe transfers made: {transfers}   Dead letters: {result['dead_letters']}"
     )
+    save_outbox(emails, outbox, console)
     return 0 if result["ledger_balanced"] and result["dead_letters"] == 0 else 1

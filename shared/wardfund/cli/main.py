@@ -42,6 +42,40 @@ def demo() -> None:
     raise typer.Exit(run_demo(Console()))
 
 
+# Operations on the agreement (issue 6): each group in its own module.
+from wardfund.cli import campaign as campaign_cli  # noqa: E402
+from wardfund.cli import invoice as invoice_cli  # noqa: E402
+from wardfund.cli import kit as kit_cli  # noqa: E402
+from wardfund.cli import local as local_cli  # noqa: E402
+from wardfund.cli import reconcile as reconcile_cli  # noqa: E402
+from wardfund.cli import report as report_cli  # noqa: E402
+
+app.add_typer(campaign_cli.app, name="campaign")
+app.add_typer(invoice_cli.app, name="invoice")
+app.add_typer(local_cli.app, name="local")
+app.command()(report_cli.report)
+app.command()(report_cli.export)
+app.command()(report_cli.permissibility)
+app.command()(reconcile_cli.reconcile)
+app.command()(kit_cli.kit)
+
+
+@app.command()
+def outbox(
+    folder: Annotated[Path, typer.Argument(help="Where to write the emails.")] = Path("out/outbox"),
+    scenario: Annotated[
+        Path | None, typer.Option(help="Play this scenario instead of the demo story.")
+    ] = None,
+    screenshots: Annotated[
+        bool, typer.Option("--screenshots", help="Also a PNG of each email (headless Chromium).")
+    ] = False,
+) -> None:
+    """Play the demo story (or a scenario) and write every email sent as .eml and .html."""
+    from wardfund.cli.outbox import run_outbox
+
+    raise typer.Exit(run_outbox(folder, scenario, err, screenshots=screenshots))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

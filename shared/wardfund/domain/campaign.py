@@ -10,6 +10,7 @@ from wardfund.domain.calendar import london_date, require_aware, start_of_london
 from wardfund.domain.errors import InvalidCampaign
 from wardfund.domain.money import (
     BASIS_POINTS,
+    DEFAULT_LAUNCH_INVOICE_CAP_PENCE,
     DEFAULT_LOCAL_SHARE_BPS,
     DEFAULT_MATCH_CAP_PENCE,
 )
@@ -29,6 +30,7 @@ class Campaign:
     withdrawn_at: datetime | None = None
     connect_account_id: str | None = None
     bank_reference: str | None = None
+    launch_invoice_cap_pence: int = DEFAULT_LAUNCH_INVOICE_CAP_PENCE
     version: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
@@ -45,6 +47,10 @@ class Campaign:
             )
         if self.match_cap_pence < 0:
             raise InvalidCampaign(f"match cap of {self.campaign_id} cannot be negative")
+        if self.launch_invoice_cap_pence < 0:
+            raise InvalidCampaign(
+                f"launch-event invoice cap of {self.campaign_id} cannot be negative"
+            )
         if (
             self.launch_event_on is not None
             and self.election_on is not None

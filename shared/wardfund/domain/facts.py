@@ -84,6 +84,7 @@ class DonorLifecycle:
     ward: str | None
     at: datetime
     detail: str = ""
+    donor: Donor | None = None
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ class CampaignFigures:
     national_share: int = 0
     match: int = 0
     paid_out: int = 0
+    launch_costs: int = 0  # launch-event invoices reimbursed to the campaign by the agreement
 
     @property
     def owed(self) -> int:
-        return self.local_share + self.match - self.paid_out
+        return self.local_share + self.match + self.launch_costs - self.paid_out
 
     def __add__(self, other: CampaignFigures) -> CampaignFigures:
         return CampaignFigures(

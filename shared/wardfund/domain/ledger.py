@@ -13,6 +13,8 @@ DONOR_FUNDS = "donor_funds"
 NATIONAL_SHARE = "national:share"
 NATIONAL_MATCH_FUNDING = "national:match_funding"
 SUSPENSE = "suspense"
+NATIONAL_LAUNCH_EVENT_FUNDING = "national:launch_event_funding"
+NATIONAL_BANK = "national:bank"
 
 
 def campaign_share_account(campaign_id: str) -> str:
@@ -21,6 +23,10 @@ def campaign_share_account(campaign_id: str) -> str:
 
 def campaign_match_account(campaign_id: str) -> str:
     return f"campaign:{campaign_id}:match"
+
+
+def campaign_launch_costs_account(campaign_id: str) -> str:
+    return f"campaign:{campaign_id}:launch_costs"
 
 
 def campaign_payouts_account(campaign_id: str) -> str:

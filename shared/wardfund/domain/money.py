@@ -9,6 +9,7 @@ from wardfund.domain.errors import InvalidAmount
 BASIS_POINTS = 10_000
 DEFAULT_LOCAL_SHARE_BPS = 8_000
 DEFAULT_MATCH_CAP_PENCE = 200_000
+DEFAULT_LAUNCH_INVOICE_CAP_PENCE = 200_000
 
 
 def require_pence(value: int, *, what: str = "amount") -> int:

@@ -38,6 +38,7 @@ class LedgerLine:
     figures: CampaignFigures
     payment_id: str | None = None
     ward: str | None = None
+    donor_ref: str | None = None
 
 
 @dataclass(frozen=True)

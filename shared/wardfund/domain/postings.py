@@ -49,6 +49,8 @@ class PostingKind(StrEnum):
     DISPUTE_WITHDRAWN = "dispute_withdrawn"
     DISPUTE_REINSTATED = "dispute_reinstated"
     PAYOUT = "payout"
+    LAUNCH_INVOICE_REIMBURSED = "launch_invoice_reimbursed"
+    LAUNCH_INVOICE_PAID_TO_SUPPLIER = "launch_invoice_paid_to_supplier"
 
 
 class SuspenseReason(StrEnum):

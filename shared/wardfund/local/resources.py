@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 
@@ -12,7 +13,17 @@ from wardfund.adapters.scheduler import PayoutSchedule
 
 ACCOUNT = "000000000000"
 REGION = "eu-west-2"
-MAX_RECEIVES = 5
+MAX_RECEIVES = 10
+STREAM_VIEW = "NEW_AND_OLD_IMAGES"
+SENDER_DOMAIN = "wardfund.example"
+EMAIL_SETTINGS = {
+    "SENDER_ADDRESS": f"donations@{SENDER_DOMAIN}",
+    "REPLY_TO_ADDRESS": f"finance@{SENDER_DOMAIN}",
+    "NATIONAL_FINANCE_EMAIL": f"finance@{SENDER_DOMAIN}",
+    "ORGANISATION_NAME": "Common Ground",
+    "CUSTOMER_PORTAL_URL": "https://billing.stripe.com/p/login/test_wardfund_local",
+    "PAYMENT_FAILED_EMAILS": "true",
+}
 
 
 @dataclass(frozen=True)
@@ -22,8 +33,9 @@ class LocalResources:
     idempotency_table_name: str
     events_queue_url: str
     events_dlq_url: str
-    notifications_queue_url: str
     notifications_dlq_url: str
+    table_stream_arn: str
+    ses_configuration_set: str
     bank_files_bucket: str
     webhook_secret_name: str
     api_key_secret_name: str
@@ -35,20 +47,33 @@ class LocalResources:
             "TABLE_NAME": self.table_name,
             "IDEMPOTENCY_TABLE_NAME": self.idempotency_table_name,
             "EVENTS_QUEUE_URL": self.events_queue_url,
-            "NOTIFICATIONS_QUEUE_URL": self.notifications_queue_url,
             "BANK_FILES_BUCKET": self.bank_files_bucket,
             "STRIPE_WEBHOOK_SECRET_NAME": self.webhook_secret_name,
             "STRIPE_API_KEY_SECRET_NAME": self.api_key_secret_name,
-        }
+            "SES_CONFIGURATION_SET": self.ses_configuration_set,
+        } | EMAIL_SETTINGS
 
 
-def _table(name: str, keys: list[tuple[str, str]]) -> None:
-    boto3.client("dynamodb").create_table(
+def _table(name: str, keys: list[tuple[str, str]], *, stream: bool = False) -> str:
+    """Creates the table; returns its stream's ARN when `stream` (new and old images)."""
+    extra: dict[str, Any] = {}
+    if stream:
+        extra["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": STREAM_VIEW}
+    created = boto3.client("dynamodb").create_table(
         TableName=name,
         BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": k, "AttributeType": "S"} for k, _ in keys],
         KeySchema=[{"AttributeName": k, "KeyType": kind} for k, kind in keys],  # type: ignore[typeddict-item]
+        **extra,
     )
+    return str(created["TableDescription"].get("LatestStreamArn", ""))
+
+
+def _email_sending(configuration_set: str) -> None:
+    """The sender's domain identity (moto accepts it verified) and the configuration set."""
+    ses = boto3.client("sesv2")
+    ses.create_email_identity(EmailIdentity=SENDER_DOMAIN)  # moto: again is fine, and verified
+    ses.create_configuration_set(ConfigurationSetName=configuration_set)
 
 
 def _queue_with_dlq(name: str, visibility_timeout: int) -> tuple[str, str]:
@@ -66,10 +91,13 @@ def _queue_with_dlq(name: str, visibility_timeout: int) -> tuple[str, str]:
 
 
 def provision(prefix: str, stripe_api_key: str) -> LocalResources:
-    _table(f"{prefix}-ledger", [("PK", "HASH"), ("SK", "RANGE")])
+    stream_arn = _table(f"{prefix}-ledger", [("PK", "HASH"), ("SK", "RANGE")], stream=True)
     _table(f"{prefix}-idempotency", [("id", "HASH")])
     events, events_dlq = _queue_with_dlq(f"{prefix}-stripe-events", visibility_timeout=30)
-    notes, notes_dlq = _queue_with_dlq(f"{prefix}-notifications", visibility_timeout=30)
+    notes_dlq = boto3.client("sqs").create_queue(QueueName=f"{prefix}-notifications-dlq")[
+        "QueueUrl"
+    ]
+    _email_sending(f"{prefix}-email")
     bucket = f"{prefix}-bank-files"
     boto3.client("s3").create_bucket(
         Bucket=bucket,
@@ -93,8 +121,9 @@ def provision(prefix: str, stripe_api_key: str) -> LocalResources:
         idempotency_table_name=f"{prefix}-idempotency",
         events_queue_url=events,
         events_dlq_url=events_dlq,
-        notifications_queue_url=notes,
         notifications_dlq_url=notes_dlq,
+        table_stream_arn=stream_arn,
+        ses_configuration_set=f"{prefix}-email",
         bank_files_bucket=bucket,
         webhook_secret_name=f"{prefix}/stripe-webhook-secret",
         api_key_secret_name=f"{prefix}/stripe-api-key",

@@ -14,6 +14,8 @@ HANDLER_MODULES = {
     "receive": "functions.donations.receive",
     "process": "functions.donations.process",
     "payouts": "functions.payouts.run",
+    "notifications": "functions.notifications.send",
+    "alarms": "functions.notifications.alarms",
 }
 QUIET_LOGGERS = ("werkzeug", "botocore", "urllib3", "stripe")
 
@@ -32,13 +34,15 @@ def _forget_cached_clients() -> None:
     from aws_lambda_powertools.utilities import parameters
     from aws_lambda_powertools.utilities.parameters import base
 
+    from wardfund.adapters.email_templates import environment
     from wardfund.settings import get_settings
-    from wardfund.wiring import payouts, process, receive
+    from wardfund.wiring import alarms, notifications, payouts, process, receive
 
     get_settings.cache_clear()
     parameters.clear_caches()  # type: ignore[no-untyped-call]
     base.DEFAULT_PROVIDERS.clear()  # type: ignore[attr-defined]
-    for module in (payouts, process, receive):
+    environment.cache_clear()
+    for module in (payouts, process, receive, notifications, alarms):
         for value in vars(module).values():
             if hasattr(value, "cache_clear"):
                 value.cache_clear()

@@ -11,6 +11,7 @@ from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
+from wardfund.domain.notices import EmailKind
 from wardfund.local.scenario_file import CampaignSpec, Scenario, ScenarioError, Step
 from wardfund.local.stack import LocalStack
 from wardfund.local.stripe_world import Donor, StripeWorld
@@ -57,17 +58,18 @@ class ScenarioPlayer:
                 raise ScenarioError(
                     f"step {number} ({step.action} at {step.at}): {error}"
                 ) from error
+            self.stack.drain_notifications()
             if progress:
                 progress(number, total, step.action)
         self.stack.drain()
+        self.stack.drain_notifications()
         return self.result()
 
     def _donor(self, donor_id: str, email: str | None, name: str | None) -> Donor:
         known = self.donors.get(donor_id)
         if known is None:
-            known = Donor(
-                donor_id, email or f"{donor_id}@donors.example", name or f"Donor {donor_id}"
-            )
+            made_up = donor_id.title() if donor_id.isalpha() else f"Donor {donor_id}"
+            known = Donor(donor_id, email or f"{donor_id}@donors.example", name or made_up)
             self.donors[donor_id] = known
         return known
 
@@ -150,10 +152,15 @@ class ScenarioPlayer:
             }
             for plan, _ in payouts
         ]
+        emails = [email.summary() for email in self.stack.sent_emails()]
         return {
             "scenario": self.scenario.name,
             "campaigns": campaigns,
             "payouts": payout_rows,
+            "emails": emails,
+            "email_counts": {
+                str(kind): sum(1 for email in emails if email["kind"] == kind) for kind in EmailKind
+            },
             "suspense_pence": report.suspense().get("gbp", 0),
             "ledger_balanced": check.balanced,
             "journal_matches_counters": counters_match,

@@ -16,7 +16,9 @@ from typing import Any
 
 import stripe
 
+from wardfund.adapters.dynamodb.outbox_records import STREAM_FILTERS
 from wardfund.adapters.scheduler import PayoutSchedule
+from wardfund.local.dead_letter_watch import DeadLetterWatch
 from wardfund.local.lambda_context import LocalLambdaContext
 from wardfund.local.moto_process import MotoProcess
 from wardfund.local.queue_worker import QueueWorker
@@ -28,6 +30,8 @@ from wardfund.local.runtime import (
     local_invoker,
     quiet_libraries,
 )
+from wardfund.local.sent_emails import SentEmail, count_sent_emails, read_sent_emails
+from wardfund.local.stream_worker import StreamWorker
 from wardfund.local.stripe_standin import StripeStandIn
 from wardfund.local.webhook_server import WebhookServer
 
@@ -55,7 +59,11 @@ class LocalStack:
         self.webhooks: WebhookServer | None = None
         self.resources: LocalResources | None = None
         self.worker: QueueWorker | None = None
+        self.stream: StreamWorker | None = None
+        self.watch: DeadLetterWatch | None = None
         self.endpoint = ""
+        self._emails_before = 0
+        self._environment_before: dict[str, str] | None = None
         self._posters = ThreadPoolExecutor(POST_WORKERS, thread_name_prefix="stripe-webhooks")
 
     def __enter__(self) -> LocalStack:
@@ -66,6 +74,7 @@ class LocalStack:
 
     def start(self, prefix: str | None = None) -> LocalStack:
         quiet_libraries()
+        self._environment_before = dict(os.environ)
         self.moto = MotoProcess().launch()
         self.endpoint = self.moto.endpoint
         self.stripe.start()
@@ -93,6 +102,20 @@ class LocalStack:
             self.webhooks.stop()
         self.webhooks = WebhookServer(handlers["receive"]).start()
         self.worker = QueueWorker(self.resources.events_queue_url, handlers["process"])
+        self.stream = StreamWorker(
+            self.resources.table_stream_arn,
+            handlers["notifications"],
+            STREAM_FILTERS,
+            self.resources.notifications_dlq_url,
+        )
+        self.watch = DeadLetterWatch(
+            {
+                url.rsplit("/", 1)[1]: url
+                for url in (self.resources.events_dlq_url, self.resources.notifications_dlq_url)
+            },
+            handlers["alarms"],
+        )
+        self._emails_before = count_sent_emails(self.endpoint)
         return self.resources
 
     def stop(self) -> None:
@@ -102,6 +125,13 @@ class LocalStack:
         self.stripe.stop()
         if self.moto:
             self.moto.stop()
+        if self._environment_before is not None:
+            # leave the process pointing where it pointed before (e.g. at another stack,
+            # which re-imports the handlers when it next provisions)
+            os.environ.clear()
+            os.environ.update(self._environment_before)
+            apply_environment({})
+            self._environment_before = None
 
     @property
     def webhook_url(self) -> str:
@@ -130,7 +160,9 @@ class LocalStack:
             return error.code, json.loads(error.read() or b"{}")
 
     def deliver(self, events: Sequence[dict[str, Any]]) -> list[int]:
-        """Signs each event as Stripe would and POSTs it; returns the HTTP statuses."""
+        """Signs each event as Stripe would and POSTs it; returns the HTTP statuses.
+        Stripe keeps every event it sends, so the stand-in lists them at /v1/events."""
+        self.stripe.add_events(list(events))
 
         def send(event: dict[str, Any]) -> int:
             payload = json.dumps(event)
@@ -141,6 +173,21 @@ class LocalStack:
     def drain(self) -> int:
         assert self.worker is not None
         return self.worker.drain()
+
+    def drain_notifications(self) -> int:
+        """Delivers the table's new stream records to the notifications function (as the
+        stream's event source mapping would), then raises the dead-letter alarms (as
+        CloudWatch would) and delivers the alerts they wrote; returns records delivered."""
+        assert self.stream is not None
+        assert self.watch is not None
+        delivered = self.stream.drain()
+        if self.watch.check():
+            delivered += self.stream.drain()
+        return delivered
+
+    def sent_emails(self) -> list[SentEmail]:
+        """What SES on moto sent since this stack was last provisioned, oldest first."""
+        return read_sent_emails(self.endpoint, since=self._emails_before)
 
     def fire_payout_schedule(self, at: datetime) -> dict[str, Any]:
         """Invokes the payout function exactly as the EventBridge schedule would at `at`."""

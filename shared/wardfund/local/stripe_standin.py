@@ -27,6 +27,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
+from wardfund.local.standin_errors import DOCS as _DOCS
+from wardfund.local.standin_errors import Reply as _Reply
+from wardfund.local.standin_errors import invalid as _invalid
+from wardfund.local.standin_events import StandinEvents
+from wardfund.local.standin_payment_links import StandinPaymentLinks
 from wardfund.local.stripe_world import DEFAULT_API_VERSION, StripeIds
 
 JSON = dict[str, Any]
@@ -46,51 +51,35 @@ _TRANSFER_PARAMS = frozenset(
 )
 _SOURCE_TYPES = frozenset({"bank_account", "card", "fpx"})
 _KEY_PART = re.compile(r"\[([^\]]*)\]")
-_DOCS = "https://stripe.com/docs/error-codes"
-
-
-class _Reply(Exception):
-    """An error answer, raised from deep inside a handler."""
-
-    def __init__(self, status: int, error: JSON) -> None:
-        super().__init__(error.get("message"))
-        self.status = status
-        self.error = error
-
-
-def _invalid(message: str, param: str | None = None, code: str | None = None) -> _Reply:
-    error: JSON = {"message": message, "type": "invalid_request_error"}
-    if param is not None:
-        error["param"] = param
-    if code is not None:
-        error.update(code=code, doc_url=f"{_DOCS}/{code.replace('_', '-')}")
-    return _Reply(400, error)
 
 
 def _decode_form(pairs: list[tuple[str, str]]) -> JSON:
-    """Stripe's bracket form encoding (`metadata[ward]=x`, `expand[0]=y`) back into a dict."""
+    """Stripe's bracket form encoding (`metadata[ward]=x`, `expand[0]=y`,
+    `line_items[0][price]=p`) back into a dict; `[n]` names the n-th element of an array."""
     decoded: JSON = {}
     for raw_key, value in pairs:
         head, _, rest = raw_key.partition("[")
         parts = [head, *_KEY_PART.findall("[" + rest)] if rest else [head]
         target: Any = decoded
         for part, following in zip(parts, [*parts[1:], None], strict=True):
-            if following is None:
-                if isinstance(target, list):
-                    target.append(value)
-                elif isinstance(target, dict):
+            blank: Any = (
+                value if following is None else [] if following == "" or following.isdigit() else {}
+            )
+            if isinstance(target, dict):
+                if following is None:
                     target[part] = value
                 else:
-                    raise _invalid(f"Invalid array or object: {raw_key}", head)
-            else:
-                blank: Any = [] if following == "" or following.isdigit() else {}
-                if isinstance(target, list):
-                    target.append(blank)
-                    target = blank
-                elif isinstance(target, dict):
                     target = target.setdefault(part, blank)
-                else:
-                    raise _invalid(f"Invalid array or object: {raw_key}", head)
+            elif isinstance(target, list) and (part == "" or part.isdigit()):
+                index = len(target) if part == "" else int(part)
+                if index > len(target):
+                    raise _invalid(f"Invalid array index: {raw_key}", head)
+                if index == len(target):
+                    target.append(blank)
+                if following is not None:
+                    target = target[index]
+            else:
+                raise _invalid(f"Invalid array or object: {raw_key}", head)
     return decoded
 
 
@@ -134,13 +123,15 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class StripeStandIn:
-    """Transfers endpoints of Stripe's API, in memory, for local runs and tests."""
+    """Transfers, events (and more, see `_route`) of Stripe's API, in memory."""
 
     def __init__(self, api_key: str = "sk_test_local") -> None:
         self.api_key = api_key
         self._ids = StripeIds(f"standin|{api_key}")
         self._lock = threading.Lock()
         self._transfers: list[JSON] = []
+        self._events = StandinEvents()
+        self._links = StandinPaymentLinks(self._ids)
         self._saved: dict[str, _Saved] = {}
         self._faults: list[int] = []
         self._server: _Server | None = None
@@ -187,6 +178,33 @@ class StripeStandIn:
         """Every transfer created, oldest first (copies)."""
         with self._lock:
             return copy.deepcopy(self._transfers)
+
+    def add_events(self, events: list[dict[str, Any]]) -> None:
+        """Records events as sent by Stripe (whether or not a webhook delivered them)."""
+        with self._lock:
+            self._events.add(events)
+
+    def events(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return self._events.all()
+
+    def payment_links(self) -> list[dict[str, Any]]:
+        """Every Payment Link created, oldest first (copies)."""
+        with self._lock:
+            return self._links.links()
+
+    def forget_events(self) -> None:
+        """A new story: Stripe's event history starts empty (transfers are kept)."""
+        with self._lock:
+            self._events = StandinEvents()
+
+    def reset(self) -> None:
+        """As a new Stripe account: no events, transfers, links or idempotency keys."""
+        with self._lock:
+            self._events = StandinEvents()
+            self._links = StandinPaymentLinks(self._ids)
+            self._transfers.clear()
+            self._saved.clear()
 
     def fail_next(self, count: int = 1, status: int = 500) -> None:
         """The next `count` POSTs answer `status` with a Stripe-shaped error and create nothing."""
@@ -320,6 +338,10 @@ class StripeStandIn:
         return saved
 
     def _route(self, method: str, path: str, params: JSON) -> tuple[int, JSON]:
+        for endpoints in (self._events, self._links):
+            answer = endpoints.route(method, path, params)
+            if answer is not None:
+                return 200, answer
         if path == "/v1/transfers" and method == "POST":
             return 200, self._create_transfer(params)
         if path == "/v1/transfers" and method == "GET":

@@ -1,51 +1,167 @@
-"""Use cases on campaign settings: register, hold the launch event, withdraw."""
+"""Use cases on campaign settings: add, update, import, hold the launch event, withdraw.
+
+Every change is saved as a new version with who made it, when, and what changed; invalid
+settings raise `InvalidCampaign` before anything is written.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields, replace
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.errors import InvalidCampaign
+
+EDITABLE = tuple(f.name for f in fields(Campaign) if f.name not in ("campaign_id", "version"))
+ImportOutcome = Literal["added", "updated", "unchanged"]
 
 
 class CampaignStore(Protocol):
     def get(self, campaign_id: str) -> Campaign | None: ...
     def all(self) -> list[Campaign]: ...
-    def save(self, campaign: Campaign, *, changed_by: str, change: str) -> Campaign: ...
+    def save(
+        self, campaign: Campaign, *, changed_by: str, change: str, at: datetime | None = None
+    ) -> Campaign: ...
 
 
 class UnknownCampaign(InvalidCampaign):
     pass
 
 
-def _existing(store: CampaignStore, campaign_id: str) -> Campaign:
+class CampaignExists(InvalidCampaign):
+    pass
+
+
+def existing(store: CampaignStore, campaign_id: str) -> Campaign:
     found = store.get(campaign_id)
     if found is None:
         raise UnknownCampaign(f"no campaign with id {campaign_id!r}")
     return found
 
 
-def register_campaign(store: CampaignStore, campaign: Campaign, *, by: str) -> Campaign:
+def describe_change(before: Campaign | None, after: Campaign) -> str:
+    """`name: 'A' -> 'B'; match_cap_pence: 200000 -> 150000` (or `added`)."""
+    if before is None:
+        return "added"
+    parts = [
+        f"{name}: {_shown(getattr(before, name))} -> {_shown(getattr(after, name))}"
+        for name in EDITABLE
+        if getattr(before, name) != getattr(after, name)
+    ]
+    return "; ".join(parts) or "no change"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def add_campaign(
+    store: CampaignStore, campaign: Campaign, *, by: str, at: datetime | None = None
+) -> Campaign:
+    if store.get(campaign.campaign_id) is not None:
+        raise CampaignExists(f"campaign {campaign.campaign_id!r} exists already: use update")
+    return store.save(replace(campaign, version=0), changed_by=by, change="added", at=at)
+
+
+def update_campaign(
+    store: CampaignStore,
+    campaign_id: str,
+    changes: Mapping[str, Any],
+    *,
+    by: str,
+    at: datetime | None = None,
+) -> Campaign:
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InvalidCampaign(f"cannot change {', '.join(unknown)} of a campaign")
+    before = existing(store, campaign_id)
+    after = replace(before, **changes)  # the domain checks the new settings here
+    change = describe_change(before, after)
+    if change == "no change":
+        return before
+    return store.save(after, changed_by=by, change=change, at=at)
+
+
+def register_campaign(
+    store: CampaignStore, campaign: Campaign, *, by: str, at: datetime | None = None
+) -> Campaign:
     """Adds a campaign, or updates its settings when it exists (same id)."""
-    existing = store.get(campaign.campaign_id)
-    if existing is None:
-        return store.save(replace(campaign, version=0), changed_by=by, change="added")
-    return store.save(replace(campaign, version=existing.version), changed_by=by, change="updated")
+    before = store.get(campaign.campaign_id)
+    if before is None:
+        return store.save(replace(campaign, version=0), changed_by=by, change="added", at=at)
+    after = replace(campaign, version=before.version)
+    return store.save(after, changed_by=by, change=describe_change(before, after), at=at)
+
+
+def import_campaigns(
+    store: CampaignStore,
+    campaigns: Sequence[Campaign],
+    *,
+    by: str,
+    at: datetime | None = None,
+    given: Callable[[str], tuple[int, int]] | None = None,
+) -> dict[str, ImportOutcome]:
+    """Adds or updates each campaign; all are checked (ids unique, and with `given` — the
+    match and launch-event invoices a campaign already has — the caps) before any write."""
+    ids = [campaign.campaign_id for campaign in campaigns]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise InvalidCampaign(f"campaign ids appear more than once: {', '.join(repeated)}")
+    for campaign in campaigns if given else ():
+        assert given is not None
+        matched, committed = given(campaign.campaign_id)
+        if campaign.match_cap_pence < matched or campaign.launch_invoice_cap_pence < committed:
+            raise InvalidCampaign(
+                f"campaign {campaign.campaign_id}: a cap cannot go below what is already "
+                f"matched ({matched}p) or committed to launch-event invoices ({committed}p)"
+            )
+    outcomes: dict[str, ImportOutcome] = {}
+    for campaign in campaigns:
+        before = store.get(campaign.campaign_id)
+        after = replace(campaign, version=before.version if before else 0)
+        if before is not None and describe_change(before, after) == "no change":
+            outcomes[campaign.campaign_id] = "unchanged"
+            continue
+        register_campaign(store, campaign, by=by, at=at)
+        outcomes[campaign.campaign_id] = "added" if before is None else "updated"
+    return outcomes
 
 
 def hold_launch_event(
-    store: CampaignStore, campaign_id: str, held_on: date, *, by: str
+    store: CampaignStore, campaign_id: str, held_on: date, *, by: str, at: datetime | None = None
 ) -> Campaign:
-    campaign = _existing(store, campaign_id)
+    campaign = existing(store, campaign_id)
     return store.save(
-        replace(campaign, launch_event_on=held_on), changed_by=by, change=f"launch event {held_on}"
+        replace(campaign, launch_event_on=held_on),
+        changed_by=by,
+        change=f"launch event {held_on}",
+        at=at,
     )
 
 
-def withdraw_campaign(store: CampaignStore, campaign_id: str, at: datetime, *, by: str) -> Campaign:
-    campaign = _existing(store, campaign_id)
+def withdraw_campaign(
+    store: CampaignStore,
+    campaign_id: str,
+    at: datetime,
+    *,
+    by: str,
+    side: str = "",
+    recorded_at: datetime | None = None,
+) -> Campaign:
+    """From `at` on, payments stay national; the next payout settles what is owed."""
+    campaign = existing(store, campaign_id)
     if campaign.withdrawn_at is not None and campaign.withdrawn_at <= at:
         return campaign
-    return store.save(replace(campaign, withdrawn_at=at), changed_by=by, change=f"withdrew {at}")
+    who = f" ({side} left the agreement)" if side else ""
+    return store.save(
+        replace(campaign, withdrawn_at=at),
+        changed_by=by,
+        change=f"withdrew {at.isoformat()}{who}",
+        at=recorded_at,
+    )

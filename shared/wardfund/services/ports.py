@@ -12,6 +12,7 @@ from wardfund.domain.facts import Donor, DonorLifecycle, InvoiceSeen
 from wardfund.domain.figures import CampaignFigures
 from wardfund.domain.payouts import LedgerLine, PayoutMethod, PayoutPlan, PayoutStatus
 from wardfund.domain.postings import Allocation, Payment, Posting
+from wardfund.domain.run_report import RunReport
 
 
 class AlreadyRecorded(Exception):
@@ -100,6 +101,10 @@ class PayoutStore(Protocol):
         self, plan: PayoutPlan, posting: Posting, previous_settled_through: datetime | None
     ) -> None: ...
     def mark_payout(self, plan: PayoutPlan, status: PayoutStatus, reference: str) -> None: ...
+    def record_run(self, report: RunReport) -> None:
+        """Keeps the run's summary, and an alert for each campaign the run could not pay:
+        the records the notifications function turns into the national emails."""
+        ...
 
 
 class TransferGateway(Protocol):

@@ -7,11 +7,12 @@ payout id as Stripe's idempotency key, so a crash or a second invocation pays no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from wardfund.domain.calendar import london_date
 from wardfund.domain.campaign import Campaign
+from wardfund.domain.figures import ZERO, CampaignFigures
 from wardfund.domain.payouts import (
     PayoutFrequency,
     PayoutMethod,
@@ -21,8 +22,10 @@ from wardfund.domain.payouts import (
     plan_payout,
 )
 from wardfund.domain.postings import post_payout
+from wardfund.domain.run_report import CampaignRunLine, RunReport
 from wardfund.services.ports import (
     BankFileStore,
+    CampaignBalance,
     GuardFailed,
     PayoutRecord,
     PayoutStore,
@@ -43,6 +46,10 @@ class RunSummary:
     carried: dict[str, int] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     bank_file: str | None = None
+    lines: list[CampaignRunLine] = field(default_factory=list)
+
+    def report(self) -> RunReport:
+        return RunReport(run_at=self.run_at, lines=tuple(self.lines), bank_file=self.bank_file)
 
 
 def _method(campaign: Campaign) -> PayoutMethod:
@@ -52,10 +59,9 @@ def _method(campaign: Campaign) -> PayoutMethod:
 
 
 def _plan_and_record(
-    campaign: Campaign, run_at: datetime, store: PayoutStore
+    campaign: Campaign, run_at: datetime, store: PayoutStore, balance: CampaignBalance
 ) -> PayoutRecord | int:
     """Returns the new pending payout, or the amount carried when nothing is paid."""
-    balance = store.balance(campaign.campaign_id)
     lines = store.unsettled_lines(campaign.campaign_id, balance.settled_through, run_at)
     plan = plan_payout(campaign.campaign_id, run_at, lines, _method(campaign))
     if plan is None:
@@ -66,6 +72,14 @@ def _plan_and_record(
         balance.settled_through,
     )
     return PayoutRecord(plan, PayoutStatus.PENDING)
+
+
+def _before_payout(balance: CampaignBalance, found: PayoutRecord | None) -> CampaignFigures:
+    """The campaign's figures as they stood before this run's payout (a resumed run has
+    already counted it)."""
+    if found is None:
+        return balance.figures
+    return replace(balance.figures, paid_out=balance.figures.paid_out - found.plan.amount)
 
 
 def _complete(
@@ -114,6 +128,43 @@ def _bank_rows(campaigns: dict[str, Campaign], records: list[PayoutRecord]) -> l
     return rows
 
 
+def _pay_campaign(
+    campaign: Campaign,
+    run_at: datetime,
+    store: PayoutStore,
+    transfers: TransferGateway,
+    summary: RunSummary,
+) -> None:
+    line = CampaignRunLine(campaign.campaign_id, campaign.name, ZERO)
+    try:
+        balance = store.balance(campaign.campaign_id)
+        existing = store.payout(campaign.campaign_id, run_at)
+        line = replace(line, to_date=_before_payout(balance, existing))
+        found = existing or _plan_and_record(campaign, run_at, store, balance)
+        if isinstance(found, int):
+            if found:
+                summary.carried[campaign.campaign_id] = found
+            summary.lines.append(replace(line, carried=found))
+            return
+        done = _complete(campaign, found, store, transfers)
+        summary.paid.append(done)
+        summary.lines.append(
+            replace(
+                line,
+                paid=done.plan.amount,
+                method=str(done.plan.method),
+                status=str(done.status),
+                reference=done.reference,
+            )
+        )
+    except GuardFailed as error:
+        summary.failed[campaign.campaign_id] = f"ledger moved during the run: {error}"
+    except TransferFailed as error:  # one campaign's failure must not stop the others
+        summary.failed[campaign.campaign_id] = str(error)
+    if campaign.campaign_id in summary.failed:
+        summary.lines.append(replace(line, failure=summary.failed[campaign.campaign_id]))
+
+
 def run_payouts(
     run_at: datetime,
     frequency: PayoutFrequency,
@@ -121,28 +172,19 @@ def run_payouts(
     transfers: TransferGateway,
     bank_files: BankFileStore,
 ) -> RunSummary:
+    """Pays every campaign what it is owed, then records the run's summary (and an alert for
+    each campaign that could not be paid) for the national finance email."""
     summary = RunSummary(run_at=run_at)
     if not is_payout_week(run_at, frequency):
         summary.skipped_off_week = True
         return summary
     campaigns = {campaign.campaign_id: campaign for campaign in store.campaigns()}
     for campaign in campaigns.values():
-        try:
-            found = store.payout(campaign.campaign_id, run_at) or _plan_and_record(
-                campaign, run_at, store
-            )
-            if isinstance(found, int):
-                if found:
-                    summary.carried[campaign.campaign_id] = found
-                continue
-            summary.paid.append(_complete(campaign, found, store, transfers))
-        except GuardFailed as error:
-            summary.failed[campaign.campaign_id] = f"ledger moved during the run: {error}"
-        except TransferFailed as error:  # one campaign's failure must not stop the others
-            summary.failed[campaign.campaign_id] = str(error)
+        _pay_campaign(campaign, run_at, store, transfers, summary)
     rows = _bank_rows(campaigns, summary.paid)
     if rows:
         summary.bank_file = bank_files.write(run_at, rows)
+    store.record_run(summary.report())
     if summary.failed:
         raise PayoutRunIncomplete(
             f"{len(summary.failed)} campaign(s) not paid: {sorted(summary.failed)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from botocore.exceptions import ClientError
@@ -16,8 +17,17 @@ from wardfund.adapters.dynamodb.table import (
     to_item,
     values,
 )
+from wardfund.domain.calendar import utc_key
 from wardfund.domain.campaign import Campaign
+from wardfund.domain.errors import InvalidCampaign
 from wardfund.services.ports import GuardFailed
+
+LAUNCH_INVOICES_COMMITTED = "launch_invoices_committed"  # approved + paid, on the BALANCE item
+_MATCH = f"#f{FIGURE_NAMES.index('match')}"
+CAPS_HOLD = (
+    f"(attribute_not_exists({_MATCH}) OR {_MATCH} <= :mcap)"
+    " AND (attribute_not_exists(#li) OR #li <= :icap)"
+)
 
 
 class DynamoCampaignStore:
@@ -31,9 +41,13 @@ class DynamoCampaignStore:
     def all(self) -> list[Campaign]:
         return [campaign_from(item) for item in self.table.query(CAMPAIGNS_PK)]
 
-    def save(self, campaign: Campaign, *, changed_by: str, change: str) -> Campaign:
-        """Writes the settings as version+1 only if nobody saved since `campaign.version`."""
+    def save(
+        self, campaign: Campaign, *, changed_by: str, change: str, at: datetime | None = None
+    ) -> Campaign:
+        """Writes the settings as version+1 only if nobody saved since `campaign.version`,
+        and only if neither cap falls below what the campaign has already been given."""
         saved = Campaign(**{**campaign.__dict__, "version": campaign.version + 1})
+        at = at or datetime.now(UTC)
         config = {"PK": CAMPAIGNS_PK, "SK": campaign.campaign_id, "version": saved.version}
         condition = "attribute_not_exists(PK)" if campaign.version == 0 else "version = :v"
         put: dict[str, Any] = {
@@ -49,7 +63,11 @@ class DynamoCampaignStore:
             "SK": f"AUDIT#{saved.version:08d}",
             "changed_by": changed_by,
             "change": change,
+            "at": utc_key(at),
+            "settings": campaign_values(saved),
         }
+        names = zeros | {"#li": LAUNCH_INVOICES_COMMITTED}
+        caps = {":mcap": saved.match_cap_pence, ":icap": saved.launch_invoice_cap_pence}
         try:
             self.table.client.transact_write_items(
                 TransactItems=cast(
@@ -62,8 +80,9 @@ class DynamoCampaignStore:
                                 "Key": key(campaign_pk(campaign.campaign_id), BALANCE_SK),
                                 "UpdateExpression": "SET "
                                 + ", ".join(f"{n} = if_not_exists({n}, :zero)" for n in zeros),
-                                "ExpressionAttributeNames": zeros,
-                                "ExpressionAttributeValues": values({":zero": 0}),
+                                "ConditionExpression": CAPS_HOLD,
+                                "ExpressionAttributeNames": names,
+                                "ExpressionAttributeValues": values({":zero": 0} | caps),
                             }
                         },
                         {"Put": {"TableName": self.table.name, "Item": to_item(audit)}},
@@ -71,9 +90,15 @@ class DynamoCampaignStore:
                 )
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise GuardFailed(
-                    f"campaign {campaign.campaign_id} was changed by someone else; read it again"
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+            if reasons[1:2] == ["ConditionalCheckFailed"]:
+                raise InvalidCampaign(
+                    f"campaign {campaign.campaign_id}: a cap cannot go below what is already "
+                    "matched or committed to launch-event invoices"
                 ) from error
-            raise
+            raise GuardFailed(
+                f"campaign {campaign.campaign_id} was changed by someone else; read it again"
+            ) from error
         return saved

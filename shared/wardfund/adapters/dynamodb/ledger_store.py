@@ -112,6 +112,9 @@ class DynamoLedgerStore:
                     "at": utc_key(fact.at),
                     "detail": fact.detail,
                     "event_id": event_id,
+                    "donor_ref": fact.donor.donor_ref if fact.donor else None,
+                    "donor_email": fact.donor.email if fact.donor else None,
+                    "donor_name": fact.donor.name if fact.donor else None,
                 },
                 condition=NOT_THERE,
             )
@@ -194,6 +197,7 @@ class DynamoLedgerStore:
             "suspense_delta": posting.suspense_delta,
             "payment_id": write.payment_id,
             "ward": write.ward,
+            "donor_ref": write.payment.payment.donor_ref if write.payment else None,
             "event_id": write.event_id,
         }
 
@@ -233,6 +237,9 @@ class DynamoLedgerStore:
             "amount": posting.entry.total(posting.entry.lines[0].side),
             "currency": posting.entry.currency,
             "payment_id": write.payment_id,
+            "campaign_id": write.payment.payment.campaign_id if write.payment else None,
+            "ward": write.ward,
+            "at": utc_key(posting.effective_at),
             "event_id": write.event_id,
         }
 

@@ -10,9 +10,17 @@ from botocore.exceptions import ClientError
 
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
-from wardfund.adapters.dynamodb.records import journal_values, line_from, plan_from, plan_values
+from wardfund.adapters.dynamodb.records import (
+    journal_values,
+    line_from,
+    plan_from,
+    plan_values,
+    run_report_values,
+)
 from wardfund.adapters.dynamodb.table import (
+    ALERT_PK,
     BALANCE_SK,
+    RUNS_PK,
     Table,
     campaign_pk,
     key,
@@ -27,6 +35,7 @@ from wardfund.domain.calendar import utc_key
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.payouts import LedgerLine, PayoutPlan, PayoutStatus
 from wardfund.domain.postings import Posting
+from wardfund.domain.run_report import RunReport
 from wardfund.services.ports import CampaignBalance, GuardFailed, PayoutRecord
 
 
@@ -124,3 +133,26 @@ class DynamoPayoutStore:
                 ],
             )
         )
+
+    def record_run(self, report: RunReport) -> None:
+        """The run's summary (a retried run rewrites it), then one alert per campaign that
+        could not be paid, each written once whatever the retries."""
+        self.table.put({"PK": RUNS_PK, "SK": utc_key(report.run_at)} | run_report_values(report))
+        for line in report.lines:
+            if line.failure is None:
+                continue
+            alert = {
+                "PK": ALERT_PK,
+                "SK": f"{utc_key(report.run_at)}#payout_failed#{line.campaign_id}",
+                "kind": "payout_failed",
+                "reason": line.failure,
+                "campaign_id": line.campaign_id,
+                "campaign_name": line.name,
+                "amount": line.to_date.owed,
+                "at": utc_key(report.run_at),
+            }
+            try:
+                self.table.put(alert, condition="attribute_not_exists(PK)")
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise

@@ -12,10 +12,12 @@ from wardfund.domain.campaign import Campaign
 from wardfund.domain.facts import Donor, InvoiceSeen
 from wardfund.domain.figures import CampaignFigures
 from wardfund.domain.ledger import JournalEntry
+from wardfund.domain.money import DEFAULT_LAUNCH_INVOICE_CAP_PENCE
 from wardfund.domain.payouts import LedgerLine, PayoutMethod, PayoutPlan
 from wardfund.domain.postings import Allocation, Payment, PaymentKind
+from wardfund.domain.run_report import CampaignRunLine, RunReport
 
-FIGURE_NAMES = ("raised", "local_share", "national_share", "match", "paid_out")
+FIGURE_NAMES = ("raised", "local_share", "national_share", "match", "paid_out", "launch_costs")
 
 
 def _date(text: str | None) -> date | None:
@@ -36,6 +38,7 @@ def campaign_values(campaign: Campaign) -> dict[str, Any]:
         "withdrawn_at": utc_key(campaign.withdrawn_at) if campaign.withdrawn_at else None,
         "connect_account_id": campaign.connect_account_id,
         "bank_reference": campaign.bank_reference,
+        "launch_invoice_cap_pence": campaign.launch_invoice_cap_pence,
     }
 
 
@@ -51,6 +54,9 @@ def campaign_from(item: Item) -> Campaign:
         withdrawn_at=parse_utc_key(item["withdrawn_at"]) if item.get("withdrawn_at") else None,
         connect_account_id=item.get("connect_account_id"),
         bank_reference=item.get("bank_reference"),
+        launch_invoice_cap_pence=item.get(
+            "launch_invoice_cap_pence", DEFAULT_LAUNCH_INVOICE_CAP_PENCE
+        ),
         version=item.get("version", 0),
     )
 
@@ -139,6 +145,7 @@ def line_from(item: Item) -> LedgerLine:
         figures=figures_from(item.get("figures", {})),
         payment_id=item.get("payment_id"),
         ward=item.get("ward"),
+        donor_ref=item.get("donor_ref"),
     )
 
 
@@ -161,4 +168,50 @@ def plan_from(item: Item) -> PayoutPlan:
         amount=item["amount"],
         method=PayoutMethod(item["method"]),
         settles=tuple(item.get("settles", [])),
+    )
+
+
+def _run_line_values(line: CampaignRunLine) -> dict[str, Any]:
+    return {
+        "campaign_id": line.campaign_id,
+        "name": line.name,
+        "to_date": line.to_date.as_dict(),
+        "paid": line.paid,
+        "method": line.method,
+        "status": line.status,
+        "reference": line.reference,
+        "carried": line.carried,
+        "failure": line.failure,
+    }
+
+
+def run_report_values(report: RunReport) -> dict[str, Any]:
+    return {
+        "run_at": utc_key(report.run_at),
+        "bank_file": report.bank_file,
+        "lines": [
+            {name: value for name, value in _run_line_values(line).items() if value is not None}
+            for line in report.lines
+        ],
+    }
+
+
+def run_report_from(item: Item) -> RunReport:
+    return RunReport(
+        run_at=parse_utc_key(item["run_at"]),
+        bank_file=item.get("bank_file"),
+        lines=tuple(
+            CampaignRunLine(
+                campaign_id=line["campaign_id"],
+                name=line.get("name", line["campaign_id"]),
+                to_date=figures_from(line.get("to_date", {})),
+                paid=int(line.get("paid", 0)),
+                method=line.get("method"),
+                status=line.get("status"),
+                reference=line.get("reference"),
+                carried=int(line.get("carried", 0)),
+                failure=line.get("failure"),
+            )
+            for line in item.get("lines", [])
+        ),
     )

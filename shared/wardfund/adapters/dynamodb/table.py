@@ -24,6 +24,7 @@ CAMPAIGNS_PK = "CAMPAIGN"
 SUSPENSE_PK = "SUSPENSE"
 BALANCE_SK = "BALANCE"
 ALERT_PK = "ALERT"
+RUNS_PK = "RUNS"  # one summary item per payout run, SK = the run's UTC key
 
 
 def campaign_pk(campaign_id: str | None) -> str:

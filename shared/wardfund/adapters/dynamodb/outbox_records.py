@@ -1,0 +1,154 @@
+"""The table's stream as an outbox: which item changes mean "an email is due", as domain changes.
+
+The ledger and the payout run already write, in the same transactions as the money, the
+items below; a stream record of one of them becomes a `Change`, any other record `None`.
+`STREAM_FILTERS` are the same rules as Lambda event filter patterns, so in AWS the
+notifications function is only invoked for these records (the local stream worker applies
+the same patterns).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from wardfund.adapters.dynamodb.records import payment_from, plan_from, run_report_from
+from wardfund.adapters.dynamodb.table import ALERT_PK, RUNS_PK, Item, from_item
+from wardfund.domain.calendar import parse_utc_key
+from wardfund.domain.facts import Donor
+from wardfund.domain.notices import (
+    AlertKind,
+    AlertRaised,
+    Change,
+    PaymentRecorded,
+    PayoutCompleted,
+    RenewalFailed,
+    RunSummarised,
+)
+from wardfund.domain.payouts import PayoutStatus
+
+INSERT, MODIFY = "INSERT", "MODIFY"
+DONE = (str(PayoutStatus.PAID), str(PayoutStatus.AWAITING_BANK_TRANSFER))
+ALERT_DETAILS = (
+    "campaign_id",
+    "campaign_name",
+    "ward",
+    "payment_id",
+    "currency",
+    "queue",
+    "alarm",
+)
+
+STREAM_FILTERS: tuple[dict[str, Any], ...] = (
+    {"eventName": [INSERT], "dynamodb": {"Keys": {"SK": {"S": ["PAYMENT"]}}}},
+    {
+        "eventName": [MODIFY],
+        "dynamodb": {
+            "Keys": {"SK": {"S": [{"prefix": "PAYOUT#"}]}},
+            "OldImage": {"status": {"S": [str(PayoutStatus.PENDING)]}},
+            "NewImage": {"status": {"S": list(DONE)}},
+        },
+    },
+    {"eventName": [INSERT], "dynamodb": {"Keys": {"PK": {"S": [ALERT_PK]}}}},
+    {
+        "eventName": [INSERT],
+        "dynamodb": {
+            "Keys": {"SK": {"S": [{"prefix": "DONOR#"}]}},
+            "NewImage": {"kind": {"S": ["renewal_failed"]}},
+        },
+    },
+    {"eventName": [INSERT, MODIFY], "dynamodb": {"Keys": {"PK": {"S": [RUNS_PK]}}}},
+)
+
+
+def _payment(new: Item) -> Change:
+    payment, allocation, donor = payment_from(new)
+    return PaymentRecorded(payment, allocation, donor)
+
+
+def _payout(new: Item) -> Change:
+    plan = plan_from(new)
+    return PayoutCompleted(
+        payout_id=plan.payout_id,
+        campaign_id=plan.campaign_id,
+        run_at=plan.run_at,
+        amount=plan.amount,
+        method=plan.method,
+        status=PayoutStatus(new["status"]),
+        reference=str(new.get("reference", "")),
+        settles=plan.settles,
+    )
+
+
+def _alert(new: Item) -> Change:
+    at_text = new.get("at") or str(new["SK"]).split("#", 1)[0]
+    amount = new.get("amount")
+    return AlertRaised(
+        alert_id=str(new["SK"]),
+        kind=AlertKind(new.get("kind", "suspense")),
+        at=parse_utc_key(at_text),
+        reason=str(new.get("reason", "")),
+        amount=int(amount) if amount is not None else None,
+        details={name: str(new[name]) for name in ALERT_DETAILS if new.get(name) is not None},
+    )
+
+
+def _renewal_failed(new: Item) -> Change:
+    donor = None
+    if new.get("donor_ref") or new.get("donor_email"):
+        donor = Donor(str(new.get("donor_ref", "")), new.get("donor_email"), new.get("donor_name"))
+    pk = str(new["PK"])
+    return RenewalFailed(
+        object_id=str(new["SK"]).split("#")[2],
+        campaign_id=pk.removeprefix("CAMPAIGN#") if pk.startswith("CAMPAIGN#") else None,
+        ward=new.get("ward"),
+        at=parse_utc_key(new["at"]),
+        donor=donor,
+    )
+
+
+def _outcome(item: Item) -> list[tuple[str, Any, Any]]:
+    return sorted(
+        (line["campaign_id"], line.get("status"), line.get("failure"))
+        for line in item.get("lines", [])
+    )
+
+
+def _run(event_name: str, new: Item, old: Item) -> Change | None:
+    if event_name == INSERT:
+        return RunSummarised(run_report_from(new))
+    if _outcome(new) == _outcome(old):
+        return None  # the same run written again: nothing new to tell
+    digest = hashlib.sha256(json.dumps(_outcome(new), default=str).encode()).hexdigest()[:12]
+    return RunSummarised(run_report_from(new), revision=digest)
+
+
+def change_from_record(
+    event_name: str,
+    new_image: Mapping[str, Any] | None,
+    old_image: Mapping[str, Any] | None,
+) -> Change | None:
+    """A stream record (images in DynamoDB JSON) → the change it reports, if any."""
+    new = from_item(new_image or {})
+    old = from_item(old_image or {})
+    pk, sk = str(new.get("PK", "")), str(new.get("SK", ""))
+    if not pk:
+        return None  # a REMOVE, or a stream without new images
+    if event_name == INSERT and sk == "PAYMENT" and pk.startswith("PAYMENT#"):
+        return _payment(new)
+    if (
+        event_name == MODIFY
+        and sk.startswith("PAYOUT#")
+        and old.get("status") == str(PayoutStatus.PENDING)
+        and new.get("status") in DONE
+    ):
+        return _payout(new)
+    if event_name == INSERT and pk == ALERT_PK:
+        return _alert(new)
+    if event_name == INSERT and sk.startswith("DONOR#") and new.get("kind") == "renewal_failed":
+        return _renewal_failed(new)
+    if pk == RUNS_PK and event_name in (INSERT, MODIFY):
+        return _run(event_name, new, old)
+    return None

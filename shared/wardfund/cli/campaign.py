@@ -1,0 +1,384 @@
+"""`wardfund campaign add|update|show|list|launch-event|withdraw|import|export`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table as RichTable
+
+from wardfund.cli.campaign_yaml import CampaignRecord, check_email, dump_campaigns, load_campaigns
+from wardfund.cli.common import (
+    CommandError,
+    command_errors,
+    money,
+    now,
+    out,
+    parse_day,
+    parse_time,
+    percent_to_bps,
+    pounds_to_pence,
+)
+from wardfund.cli.target import ByOption, LocalOption, ProfileOption, StageOption, Target, connect
+from wardfund.domain.calendar import LONDON
+from wardfund.domain.campaign import Campaign
+
+app = typer.Typer(
+    help="Campaigns in the agreement: settings, launch event, withdrawal.", no_args_is_help=True
+)
+
+NONE = "none"  # clears an optional setting in `update`
+Opt = Annotated[str | None, typer.Option()]
+NameOpt = Annotated[str | None, typer.Option("--name", help="The campaign's name.")]
+TreasurerOpt = Annotated[
+    list[str] | None,
+    typer.Option("--treasurer", help="A treasurer's email (repeat for several)."),
+]
+LaunchOpt = Annotated[
+    str | None, typer.Option("--launch-event", help="Date the launch event was held, or none.")
+]
+PollingOpt = Annotated[
+    str | None, typer.Option("--polling-day", help="Polling day (YYYY-MM-DD), or none.")
+]
+MatchCapOpt = Annotated[str | None, typer.Option("--match-cap", help="Match cap in pounds.")]
+InvoiceCapOpt = Annotated[
+    str | None, typer.Option("--invoice-cap", help="Launch-event invoice cap in pounds.")
+]
+ShareOpt = Annotated[
+    str | None, typer.Option("--local-share", help="The campaign's share in per cent (0-100).")
+]
+ConnectOpt = Annotated[
+    str | None, typer.Option("--connect-account", help="Stripe Connect account (acct_...).")
+]
+BankOpt = Annotated[
+    str | None, typer.Option("--bank-ref", help="Reference of the campaign's bank details.")
+]
+IdArg = Annotated[str, typer.Argument(help="Campaign id (a slug such as leeds-central).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _settings(
+    *,
+    name: str | None,
+    treasurer: list[str] | None,
+    launch_event: str | None,
+    polling_day: str | None,
+    match_cap: str | None,
+    invoice_cap: str | None,
+    local_share: str | None,
+    connect_account: str | None,
+    bank_ref: str | None,
+) -> dict[str, Any]:
+    """Only the options given, parsed; `none` clears an optional one."""
+
+    def day(text: str, what: str) -> date | None:
+        return None if text.lower() == NONE else parse_day(text, what=what)
+
+    def optional(text: str) -> str | None:
+        return None if text.lower() == NONE else text
+
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = name
+    if treasurer is not None:
+        changes["treasurer_emails"] = tuple(check_email(e) for e in treasurer if e != NONE)
+    if launch_event is not None:
+        changes["launch_event_on"] = day(launch_event, "launch event")
+    if polling_day is not None:
+        changes["election_on"] = day(polling_day, "polling day")
+    if match_cap is not None:
+        changes["match_cap_pence"] = pounds_to_pence(match_cap, what="match cap")
+    if invoice_cap is not None:
+        changes["launch_invoice_cap_pence"] = pounds_to_pence(invoice_cap, what="invoice cap")
+    if local_share is not None:
+        changes["local_share_bps"] = percent_to_bps(local_share)
+    if connect_account is not None:
+        account = optional(connect_account)
+        if account is not None and not account.startswith("acct_"):
+            raise CommandError(f"a Stripe Connect account id starts with acct_, not {account!r}")
+        changes["connect_account_id"] = account
+    if bank_ref is not None:
+        changes["bank_reference"] = optional(bank_ref)
+    return changes
+
+
+def _stores(target: Target) -> Any:
+    from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
+
+    return DynamoCampaignStore(target.table)
+
+
+@app.command()
+def add(
+    campaign_id: IdArg,
+    name: NameOpt = None,
+    treasurer: TreasurerOpt = None,
+    launch_event: LaunchOpt = None,
+    polling_day: PollingOpt = None,
+    match_cap: MatchCapOpt = None,
+    invoice_cap: InvoiceCapOpt = None,
+    local_share: ShareOpt = None,
+    connect_account: ConnectOpt = None,
+    bank_ref: BankOpt = None,
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+    by: ByOption = None,
+) -> None:
+    """Add a campaign to the agreement."""
+    from wardfund.services.campaigns import add_campaign
+
+    with command_errors():
+        if not name:
+            raise CommandError("a new campaign needs --name")
+        changes = _settings(
+            name=name, treasurer=treasurer, launch_event=launch_event, polling_day=polling_day,
+            match_cap=match_cap, invoice_cap=invoice_cap, local_share=local_share,
+            connect_account=connect_account, bank_ref=bank_ref,
+        )  # fmt: skip
+        campaign = Campaign(campaign_id=campaign_id, **changes)
+        target = connect(local, profile, stage, by)
+        saved = add_campaign(_stores(target), campaign, by=target.actor, at=now())
+        out().print(f"added {saved.campaign_id} (version {saved.version})")
+
+
+@app.command()
+def update(
+    campaign_id: IdArg,
+    name: NameOpt = None,
+    treasurer: TreasurerOpt = None,
+    launch_event: LaunchOpt = None,
+    polling_day: PollingOpt = None,
+    match_cap: MatchCapOpt = None,
+    invoice_cap: InvoiceCapOpt = None,
+    local_share: ShareOpt = None,
+    connect_account: ConnectOpt = None,
+    bank_ref: BankOpt = None,
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+    by: ByOption = None,
+) -> None:
+    """Change some of a campaign's settings (only the options given; `none` clears one)."""
+    from wardfund.services.campaigns import describe_change, existing, update_campaign
+
+    with command_errors():
+        changes = _settings(
+            name=name, treasurer=treasurer, launch_event=launch_event, polling_day=polling_day,
+            match_cap=match_cap, invoice_cap=invoice_cap, local_share=local_share,
+            connect_account=connect_account, bank_ref=bank_ref,
+        )  # fmt: skip
+        if not changes:
+            raise CommandError("nothing to change: give at least one setting")
+        target = connect(local, profile, stage, by)
+        store = _stores(target)
+        before = existing(store, campaign_id)
+        saved = update_campaign(store, campaign_id, changes, by=target.actor, at=now())
+        out().print(f"{campaign_id} version {saved.version}: {describe_change(before, saved)}")
+
+
+@app.command("launch-event")
+def launch_event(
+    campaign_id: IdArg,
+    on: Annotated[str, typer.Option("--on", help="The date it was held (YYYY-MM-DD).")],
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+    by: ByOption = None,
+) -> None:
+    """Record that the campaign's launch event was held: first monthly gifts are matched."""
+    from wardfund.services.campaigns import hold_launch_event
+
+    with command_errors():
+        held_on = parse_day(on, what="--on")
+        target = connect(local, profile, stage, by)
+        saved = hold_launch_event(_stores(target), campaign_id, held_on, by=target.actor, at=now())
+        out().print(f"{campaign_id}: launch event held on {held_on} (version {saved.version})")
+
+
+@app.command()
+def withdraw(
+    campaign_id: IdArg,
+    at: Annotated[
+        str | None, typer.Option("--at", help="When it takes effect (default: now).")
+    ] = None,
+    side: Annotated[
+        str, typer.Option("--side", help="Who leaves: campaign or national.")
+    ] = "campaign",
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+    by: ByOption = None,
+) -> None:
+    """End the agreement for a campaign; later payments stay national, owed money is paid."""
+    from wardfund.services.campaigns import withdraw_campaign
+
+    with command_errors():
+        if side not in ("campaign", "national"):
+            raise CommandError(f"--side is campaign or national, not {side!r}")
+        when = parse_time(at, what="--at") if at else now()
+        target = connect(local, profile, stage, by)
+        saved = withdraw_campaign(
+            _stores(target), campaign_id, when, by=target.actor, side=side, recorded_at=now()
+        )
+        assert saved.withdrawn_at is not None
+        out().print(
+            f"{campaign_id} withdrawn from {saved.withdrawn_at.astimezone(LONDON).isoformat()}"
+        )
+
+
+def _campaign_json(campaign: Campaign) -> dict[str, Any]:
+    return CampaignRecord.of(campaign).model_dump(mode="json") | {"version": campaign.version}
+
+
+@app.command()
+def show(
+    campaign_id: IdArg,
+    as_json: JsonOpt = False,
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+) -> None:
+    """A campaign's settings, figures, launch-event invoices committed, and audit trail."""
+    from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
+    from wardfund.adapters.dynamodb.launch_invoice_store import DynamoLaunchInvoiceStore
+    from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
+    from wardfund.services.campaigns import existing
+
+    with command_errors():
+        target = connect(local, profile, stage)
+        campaign = existing(_stores(target), campaign_id)
+        figures = DynamoLedgerReport(target.table).figures(campaign_id)
+        committed = DynamoLaunchInvoiceStore(target.table).committed(campaign_id)
+        trail = DynamoAuditLog(target.table).trail(campaign_id)
+    figures_out = figures.as_dict() | {
+        "owed": figures.owed,
+        "match_remaining": campaign.match_cap_pence - figures.match,
+        "launch_invoices_committed": committed,
+        "launch_invoices_remaining": campaign.launch_invoice_cap_pence - committed,
+    }
+    audit = [
+        {
+            "at": entry.at.astimezone(LONDON).isoformat() if entry.at else None,
+            "by": entry.by,
+            "action": entry.action,
+            "detail": entry.detail,
+        }
+        for entry in trail
+    ]
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "campaign": _campaign_json(campaign),
+                    "figures_pence": figures_out,
+                    "audit": audit,
+                },
+                indent=2,
+            )
+        )
+        return
+    settings = RichTable(title=f"{campaign.name} ({campaign_id})", show_header=False)
+    settings.add_column("setting")
+    settings.add_column("value")
+    for name, value in _campaign_json(campaign).items():
+        settings.add_row(name, str(value))
+    out().print(settings)
+    money_table = RichTable(title="Figures", show_header=False)
+    money_table.add_column("figure")
+    money_table.add_column("amount", justify="right")
+    for name, pence in figures_out.items():
+        money_table.add_row(name, money(pence))
+    out().print(money_table)
+    trail_table = RichTable(title="Audit trail")
+    for heading in ("When (London)", "Who", "Action", "What"):
+        trail_table.add_column(heading)
+    for row in audit:
+        trail_table.add_row(row["at"] or "?", row["by"], row["action"], row["detail"])
+    out().print(trail_table)
+
+
+@app.command("list")
+def list_campaigns(
+    as_json: JsonOpt = False,
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+) -> None:
+    """Every campaign with its key dates and settings."""
+    with command_errors():
+        target = connect(local, profile, stage)
+        campaigns = _stores(target).all()
+    if as_json:
+        print(json.dumps([_campaign_json(c) for c in campaigns], indent=2))
+        return
+    table = RichTable(title=f"{len(campaigns)} campaign(s)")
+    for heading in ("Id", "Name", "Launch event", "Polling day", "Share", "Match cap", "Left"):
+        table.add_column(heading)
+    for c in campaigns:
+        table.add_row(
+            c.campaign_id,
+            c.name,
+            str(c.launch_event_on or "-"),
+            str(c.election_on or "-"),
+            f"{c.local_share_bps / 100:g} %",
+            money(c.match_cap_pence),
+            c.withdrawn_at.astimezone(LONDON).date().isoformat() if c.withdrawn_at else "-",
+        )
+    out().print(table)
+
+
+@app.command("export")
+def export_campaigns(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+) -> None:
+    """All campaigns as YAML (the shape `campaign import` reads)."""
+    with command_errors():
+        target = connect(local, profile, stage)
+        text = dump_campaigns(_stores(target).all())
+    if output is None:
+        print(text, end="")
+    else:
+        output.write_text(text, encoding="utf-8")
+        out().print(f"wrote {output}")
+
+
+def _given(target: Target) -> Any:
+    from wardfund.adapters.dynamodb.launch_invoice_store import DynamoLaunchInvoiceStore
+    from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
+
+    report, invoices = DynamoLedgerReport(target.table), DynamoLaunchInvoiceStore(target.table)
+    return lambda cid: (report.figures(cid).match, invoices.committed(cid))
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="YAML written by `campaign export`.")],
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+    by: ByOption = None,
+) -> None:
+    """Add or update every campaign in a YAML file; a bad entry stops it before any write."""
+    from wardfund.services.campaigns import import_campaigns
+
+    with command_errors():
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"cannot read {file}: {error.strerror}") from None
+        campaigns = load_campaigns(text, str(file))
+        target = connect(local, profile, stage, by)
+        outcomes = import_campaigns(
+            _stores(target), campaigns, by=target.actor, at=now(), given=_given(target)
+        )
+    for campaign_id, outcome in outcomes.items():
+        out().print(f"{campaign_id}: {outcome}")

@@ -1,0 +1,102 @@
+"""What every operations command shares: parsing money, shares and dates; one error exit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+
+import typer
+from botocore.exceptions import BotoCoreError, ClientError
+from rich.console import Console
+
+from wardfund.domain.calendar import LONDON
+from wardfund.domain.errors import WardfundError
+from wardfund.services.ports import GuardFailed
+
+err = Console(stderr=True, highlight=False)
+
+
+def out() -> Console:
+    """Standard output, made when used: the width follows COLUMNS as it is then."""
+    return Console(highlight=False)
+
+
+USAGE_ERROR = 2
+_MONEY = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed as `error: ...`, exit code 2, nothing changed."""
+
+
+def pounds_to_pence(text: str, *, what: str = "amount") -> int:
+    """`£2,000`, `2000`, `12.50` → pence. Whole pounds or pounds and pence, never negative."""
+    cleaned = text.strip()
+    if not _MONEY.match(cleaned):
+        raise CommandError(
+            f"{what} must be an amount in pounds such as 2000 or £12.50, not {text!r}"
+        )
+    amount = Decimal(cleaned.lstrip("£").strip().replace(",", ""))
+    return int(amount * 100)
+
+
+def percent_to_bps(text: str, *, what: str = "local share") -> int:
+    """`80`, `80%`, `72.5` → basis points; outside 0-100 % is an error."""
+    try:
+        value = Decimal(text.strip().rstrip("%").strip())
+    except InvalidOperation:
+        raise CommandError(
+            f"{what} must be a percentage such as 80 or 72.5, not {text!r}"
+        ) from None
+    if not Decimal(0) <= value <= Decimal(100):
+        raise CommandError(f"{what} must be between 0 and 100 %, not {text}")
+    bps = value * 100
+    if bps != bps.to_integral_value():
+        raise CommandError(f"{what} can have at most two decimal places, not {text}")
+    return int(bps)
+
+
+def parse_day(text: str, *, what: str = "date") -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(f"{what} must be a date like 2026-06-01, not {text!r}") from None
+
+
+def parse_time(text: str, *, what: str = "time") -> datetime:
+    """ISO 8601; without an offset it is read as Europe/London wall time."""
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(
+            f"{what} must be like 2026-06-01T18:00 or 2026-06-01T18:00+01:00, not {text!r}"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def money(pence: int) -> str:
+    sign = "-" if pence < 0 else ""
+    return f"{sign}£{abs(pence) / 100:,.2f}"
+
+
+@contextmanager
+def command_errors() -> Iterator[None]:
+    """Maps the errors a user can cause to `error: ...` and exit code 2."""
+    try:
+        yield
+    except (CommandError, WardfundError, GuardFailed) as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(USAGE_ERROR) from None
+    except (ClientError, BotoCoreError) as error:
+        err.print(f"[red]error:[/red] AWS refused or did not answer: {error}")
+        raise typer.Exit(1) from None
+    except RuntimeError as error:  # TargetError, local stack not running
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(USAGE_ERROR) from None

@@ -1,0 +1,75 @@
+"""`wardfund kit CAMPAIGN WARD`: Payment Links for a ward assembly and a printable sheet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wardfund.cli.common import CommandError, command_errors, now, out, pounds_to_pence
+from wardfund.cli.target import ByOption, LocalOption, ProfileOption, StageOption, connect
+
+
+def kit(
+    campaign_id: Annotated[str, typer.Argument(help="Campaign id.")],
+    ward: Annotated[str, typer.Argument(help="The ward, as donors know it.")],
+    monthly: Annotated[
+        str, typer.Option("--monthly", help="Monthly amounts in pounds, comma-separated.")
+    ] = "5,10,20",
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", "-o", help="Where to write the sheet.")
+    ] = Path("kits"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the links as JSON.")] = False,
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+    by: ByOption = None,
+) -> None:
+    """Create (or reuse) the ward's Payment Links and write its A4 sheet as HTML and PDF."""
+    from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
+    from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
+    from wardfund.adapters.dynamodb.kit_store import DynamoKitStore
+    from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
+    from wardfund.adapters.stripe_payment_links import StripePaymentLinks
+    from wardfund.domain.kit import ward_key
+    from wardfund.printouts.kit_sheet import sheet_html, sheet_pdf
+    from wardfund.services.ward_kit import prepare_kit
+
+    with command_errors():
+        amounts = [pounds_to_pence(a, what="--monthly") for a in monthly.split(",") if a.strip()]
+        target = connect(local, profile, stage, by)
+        report = DynamoLedgerReport(target.table)
+        sheet = prepare_kit(
+            DynamoCampaignStore(target.table),
+            lambda cid: report.figures(cid).match,
+            DynamoKitStore(target.table),
+            StripePaymentLinks(target.stripe),
+            DynamoAuditLog(target.table),
+            campaign_id,
+            ward,
+            monthly_pence=amounts,
+            by=target.actor,
+            at=now(),
+        )
+        try:
+            output_dir.mkdir(parents=True, exist_ok=True)
+            stem = output_dir / f"{campaign_id}-{ward_key(sheet.ward)}"
+            html, pdf = stem.with_suffix(".html"), stem.with_suffix(".pdf")
+            html.write_text(sheet_html(sheet), encoding="utf-8")
+            pdf.write_bytes(sheet_pdf(sheet))
+        except OSError as error:
+            raise CommandError(f"cannot write in {output_dir}: {error.strerror}") from None
+    links = [
+        {"item": link.item.key, "label": link.item.label, "id": link.link_id, "url": link.url,
+         "reused": link.reused}
+        for link in sheet.links
+    ]  # fmt: skip
+    if as_json:
+        print(json.dumps({"html": str(html), "pdf": str(pdf), "links": links}, indent=2))
+        return
+    for link in links:
+        state = "reused" if link["reused"] else "created"
+        out().print(f"{link['label']:<32} {link['url']}  ({state})")
+    out().print(f"wrote {html} and {pdf}")

@@ -1,0 +1,69 @@
+"""`wardfund outbox [DIR]`: play a story on a fresh embedded stack, write every email it sent.
+
+The embedded stack lives only as long as the command that starts it, so `outbox` starts
+one, plays the demo story (or `--scenario FILE`), and writes what SES on moto sent:
+`.eml` and `.html` per email and an `index.html`; `--screenshots` adds a PNG of each
+(headless Chromium). `wardfund demo` writes its outbox the same way at the end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+from rich.console import Console
+
+from wardfund.local.outbox import INDEX, write_outbox
+from wardfund.local.scenario_file import Scenario, ScenarioError, load_scenario
+from wardfund.local.scenario_player import ScenarioPlayer
+from wardfund.local.screenshots import BrowserMissing, screenshot
+from wardfund.local.sent_emails import SentEmail
+from wardfund.local.stack import LocalStack
+
+DEFAULT_FOLDER = Path("out/outbox")
+DEMO_STORY = "demo.yaml"
+
+
+def demo_scenario() -> Scenario:
+    story = resources.files("wardfund.local.stories").joinpath(DEMO_STORY)
+    with resources.as_file(story) as path:
+        return load_scenario(Path(path))
+
+
+def save_outbox(
+    emails: list[SentEmail], folder: Path, console: Console, *, screenshots: bool = False
+) -> int:
+    """Writes the outbox (and screenshots), says where; returns an exit code."""
+    pages = write_outbox(emails, folder)
+    kinds = ", ".join(f"{count} {kind}" for kind, count in Counter(e.kind for e in emails).items())
+    console.print(
+        f"Outbox: {len(emails)} email(s) ({kinds or 'none'}) written to {folder}/ "
+        f"(open {folder / INDEX})",
+        highlight=False,
+    )
+    if not screenshots:
+        return 0
+    try:
+        for page in pages:
+            screenshot(page, page.with_suffix(".png"))
+    except BrowserMissing as error:
+        console.print(f"[red]error:[/red] {error}")
+        return 1
+    console.print(f"Screenshots: {len(pages)} PNG(s) beside the emails in {folder}/")
+    return 0
+
+
+def run_outbox(
+    folder: Path, scenario_file: Path | None, console: Console, *, screenshots: bool = False
+) -> int:
+    try:
+        scenario = load_scenario(scenario_file) if scenario_file else demo_scenario()
+    except ScenarioError as error:
+        console.print(f"[red]error:[/red] {error}", highlight=False)
+        return 2
+    console.print(f"Playing {scenario.name} on the embedded stack…", highlight=False)
+    with LocalStack() as stack:
+        ScenarioPlayer(scenario, stack).play()
+        emails = stack.sent_emails()
+    return save_outbox(emails, folder, console, screenshots=screenshots)

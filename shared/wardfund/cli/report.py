@@ -1,0 +1,230 @@
+"""`wardfund report`, `wardfund export` and `wardfund permissibility`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table as RichTable
+
+from wardfund.cli.common import CommandError, command_errors, money, now, out, parse_day
+from wardfund.cli.target import ByOption, LocalOption, ProfileOption, StageOption, Target, connect
+from wardfund.domain.account_report import CampaignReport
+from wardfund.domain.calendar import LONDON, london_date
+from wardfund.printouts import formats
+
+REPORT_FORMATS = ("table", "csv", "xero", "quickbooks", "html", "json")
+CHECK_FORMATS = ("table", "csv", "json")
+
+CampaignArg = Annotated[str | None, typer.Argument(help="Campaign id (or --all).")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every campaign (the national view).")]
+FromOpt = Annotated[
+    str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default: 1st of the month.")
+]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD); default: today.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+]
+
+
+def _period(start: str | None, end: str | None) -> tuple[date, date]:
+    today = london_date(now())
+    first = parse_day(start, what="--from") if start else today.replace(day=1)
+    last = parse_day(end, what="--to") if end else today
+    if last < first:
+        raise CommandError(f"--to ({last}) is before --from ({first})")
+    return first, last
+
+
+def _which(campaign_id: str | None, every: bool) -> None:
+    if every == (campaign_id is not None):
+        raise CommandError("name one campaign, or give --all")
+
+
+def _sources(target: Target) -> tuple[Any, Any]:
+    from wardfund.adapters.dynamodb.campaign_ledger import DynamoCampaignLedger
+    from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
+
+    return DynamoCampaignLedger(target.table), DynamoCampaignStore(target.table)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        print(text, end="" if text.endswith("\n") else "\n")
+    else:
+        output.write_text(text, encoding="utf-8")
+        out().print(f"wrote {output}")
+
+
+def _table(report: CampaignReport) -> RichTable:
+    table = RichTable(
+        title=f"{report.campaign_name} ({report.campaign_id}): {report.start} to {report.end}",
+        caption=f"opening {money(report.opening_balance)} · closing "
+        f"{money(report.closing_balance)} (owed to the campaign)",
+    )
+    for heading in ("Date", "Entry", "Ward", "Reference", "Gross", "Change", "Balance"):
+        table.add_column(
+            heading, justify="right" if heading in ("Gross", "Change", "Balance") else "left"
+        )
+    table.add_row(
+        str(report.start), "Opening balance", "", "", "", "", money(report.opening_balance)
+    )
+    for row in report.rows:
+        table.add_row(
+            row.entry.at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M"),
+            row.entry.label,
+            row.entry.ward or "",
+            row.entry.reference or "",
+            money(row.entry.figures.raised),
+            money(row.change),
+            money(row.balance),
+        )
+    table.add_row(str(report.end), "Closing balance", "", "", "", "", money(report.closing_balance))
+    return table
+
+
+def _summary_table(reports: list[CampaignReport]) -> RichTable:
+    table = RichTable(
+        title=f"All campaigns: {reports[0].start} to {reports[0].end}"
+        if reports
+        else "No campaigns"
+    )
+    for index, heading in enumerate(formats.SUMMARY_COLUMNS):
+        table.add_column(heading.replace("_", " "), justify="left" if index < 2 else "right")
+    for row in formats.summary_rows(reports):
+        table.add_row(*row)
+    return table
+
+
+def report(
+    campaign_id: CampaignArg = None,
+    every: AllOpt = False,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="table, csv, xero, quickbooks, html or json.")
+    ] = "table",
+    output: OutputOpt = None,
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+) -> None:
+    """Every ledger line of a campaign in a period, with opening and closing balance."""
+    from wardfund.printouts.html import report_html
+    from wardfund.services.reports import all_reports, campaign_report
+
+    with command_errors():
+        _which(campaign_id, every)
+        if fmt not in REPORT_FORMATS:
+            raise CommandError(f"--format is one of {', '.join(REPORT_FORMATS)}, not {fmt!r}")
+        first, last = _period(start, end)
+        target = connect(local, profile, stage)
+        ledger, campaigns = _sources(target)
+        if campaign_id is not None:
+            reports = [campaign_report(ledger, campaigns, campaign_id, first, last)]
+        else:
+            reports = all_reports(ledger, campaigns, first, last)
+    if fmt == "table":
+        for one in reports if campaign_id else []:
+            out().print(_table(one))
+        if every:
+            out().print(_summary_table(reports))
+    elif fmt == "csv":
+        _emit(
+            formats.report_csv(reports[0]) if campaign_id else formats.summary_csv(reports), output
+        )
+    elif fmt == "xero":
+        _emit(formats.report_xero(reports), output)
+    elif fmt == "quickbooks":
+        _emit(formats.report_quickbooks(reports), output)
+    elif fmt == "json":
+        body: Any = (
+            formats.report_json(reports[0])
+            if campaign_id
+            else [formats.report_json(r) for r in reports]
+        )
+        _emit(json.dumps(body, indent=2), output)
+    else:
+        title = f"{reports[0].campaign_name}: statement" if campaign_id else "All campaigns"
+        _emit(report_html(reports, title=title, with_summary=every), output)
+
+
+def export(
+    campaign_id: Annotated[str, typer.Argument(help="Campaign id.")],
+    output: OutputOpt = None,
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+    by: ByOption = None,
+) -> None:
+    """The campaign's donor data (name, email, ward, gifts) as CSV; recorded in the audit trail."""
+    from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
+    from wardfund.services.reports import export_donors
+
+    with command_errors():
+        target = connect(local, profile, stage, by)
+        ledger, campaigns = _sources(target)
+        donors = export_donors(
+            ledger, campaigns, DynamoAuditLog(target.table), campaign_id, by=target.actor,
+            at=now(), destination=str(output) if output else "standard output",
+        )  # fmt: skip
+    _emit(formats.donors_csv(donors), output)
+
+
+def permissibility(
+    campaign_id: CampaignArg = None,
+    every: AllOpt = False,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output: OutputOpt = None,
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+) -> None:
+    """Donors whose gifts to a campaign reach £50 or £500 in the period: what to check, by when."""
+    from wardfund.services.reports import permissibility as find_checks
+
+    with command_errors():
+        _which(campaign_id, every)
+        if fmt not in CHECK_FORMATS:
+            raise CommandError(f"--format is one of {', '.join(CHECK_FORMATS)}, not {fmt!r}")
+        first, last = _period(start, end)
+        target = connect(local, profile, stage)
+        ledger, campaigns = _sources(target)
+        ids = [campaign_id] if campaign_id else sorted(c.campaign_id for c in campaigns.all())
+        checks = find_checks(ledger, campaigns, ids, first, last)
+    if fmt == "csv":
+        _emit(formats.checks_csv(checks), output)
+        return
+    if fmt == "json":
+        rows = [
+            {
+                "campaign": cid, "donor_ref": c.donor_ref, "name": c.name, "email": c.email,
+                "wards": list(c.wards), "total_pence": c.total, "threshold_pence": c.threshold,
+                "threshold": c.threshold_label, "reached_on": c.reached_on.isoformat(),
+                "check_by": c.check_by.isoformat(), "what_to_check": c.what_to_check,
+            }
+            for cid, c in checks
+        ]  # fmt: skip
+        _emit(json.dumps(rows, indent=2), output)
+        return
+    table = RichTable(title=f"Permissibility checks, {first} to {last}: {len(checks)} donor(s)")
+    for heading in ("Campaign", "Donor", "Email", "Total", "Threshold", "Reached", "Check by"):
+        table.add_column(heading, justify="right" if heading == "Total" else "left")
+    for cid, c in checks:
+        table.add_row(
+            cid,
+            c.name,
+            c.email,
+            money(c.total),
+            c.threshold_label,
+            str(c.reached_on),
+            str(c.check_by),
+        )
+    out().print(table)
+    if checks:
+        out().print(f"Check for each: {checks[0][1].what_to_check}.")

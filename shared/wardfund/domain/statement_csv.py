@@ -1,0 +1,75 @@
+"""The payout statement as a CSV bank statement Xero imports: Date, Amount, Payee,
+Description, Reference, with dates as dd/mm/yyyy.
+
+One line per campaign share and one per match (given or taken back), so the treasurer can
+code gifts and match funding separately; the lines add up to the payout exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from wardfund.domain.display import plain_amount, pounds, short_date, slash_date
+from wardfund.domain.statement import PayoutStatement, StatementRow
+
+COLUMNS = ("Date", "Amount", "Payee", "Description", "Reference")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(text: str) -> str:
+    """A donor-supplied name can never become a spreadsheet formula."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+@dataclass(frozen=True)
+class BankLine:
+    at: datetime
+    amount: int
+    payee: str
+    description: str
+    reference: str
+
+
+def _describe(row: StatementRow) -> str:
+    where = f", {row.ward} ward" if row.ward else ""
+    if row.gross > 0:
+        return (
+            f"{row.label}{where}: {pounds(row.gross)} given, {pounds(row.national)} kept nationally"
+        )
+    note = f" of the gift of {short_date(row.gift_date)}" if row.gift_date else ""
+    recovered = " (recovered: the gift was in an earlier payout)" if row.recovered else ""
+    return f"{row.label}{note}{where}{recovered}"
+
+
+def bank_lines(statement: PayoutStatement, match_payee: str) -> list[BankLine]:
+    lines = []
+    for row in statement.rows:
+        reference = row.payment_id or ""
+        if row.share:
+            lines.append(BankLine(row.at, row.share, row.donor_name, _describe(row), reference))
+        if row.match:
+            what = "Match funding" if row.match > 0 else "Match funding taken back"
+            lines.append(
+                BankLine(row.at, row.match, match_payee, f"{what}: {_describe(row)}", reference)
+            )
+    return lines
+
+
+def statement_csv(statement: PayoutStatement, match_payee: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for line in bank_lines(statement, match_payee):
+        writer.writerow(
+            (
+                slash_date(line.at),
+                plain_amount(line.amount),
+                text_cell(line.payee),
+                text_cell(line.description),
+                text_cell(line.reference),
+            )
+        )
+    return buffer.getvalue()

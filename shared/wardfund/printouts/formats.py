@@ -1,0 +1,207 @@
+"""Reports as text files: CSV, and the bank-statement CSVs Xero and QuickBooks import.
+
+Amounts in the Xero and QuickBooks files are the change in what wardfund owes the campaign
+(a gift share or match in, a payout or refund out). Imported into a clearing account
+("Due from wardfund"), that account's balance then follows the report's balance column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from wardfund.domain.account_report import CampaignReport, summary_totals
+from wardfund.domain.calendar import LONDON
+from wardfund.domain.donor_report import DonorSummary, PermissibilityCheck
+
+
+def pounds(pence: int) -> str:
+    return f"{pence / 100:.2f}"
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+REPORT_COLUMNS = (
+    "date", "time", "type", "description", "ward", "reference", "gross", "campaign_share",
+    "national_share", "match", "launch_costs", "paid_out", "paid_for_campaign", "change",
+    "balance",
+)  # fmt: skip
+
+
+def report_csv(report: CampaignReport) -> str:
+    """Opening row, every entry, closing row; amounts in pounds."""
+    rows: list[list[str]] = [
+        [report.start.isoformat(), "", "opening", "Opening balance"]
+        + [""] * 10
+        + [pounds(report.opening_balance)]
+    ]
+    for row in report.rows:
+        entry, f = row.entry, row.entry.figures
+        local = entry.at.astimezone(LONDON)
+        rows.append(
+            [
+                local.date().isoformat(), local.strftime("%H:%M"), entry.kind, entry.label,
+                entry.ward or "", entry.reference or "", pounds(f.raised), pounds(f.local_share),
+                pounds(f.national_share), pounds(f.match), pounds(f.launch_costs),
+                pounds(f.paid_out), pounds(entry.paid_for_campaign), pounds(row.change),
+                pounds(row.balance),
+            ]
+        )  # fmt: skip
+    rows.append(
+        [report.end.isoformat(), "", "closing", "Closing balance"]
+        + [""] * 10
+        + [pounds(report.closing_balance)]
+    )
+    return _csv(REPORT_COLUMNS, rows)
+
+
+def _description(report: CampaignReport, label: str, ward: str | None, several: bool) -> str:
+    parts = [report.campaign_name] if several else []
+    return " · ".join([*parts, label, *([ward] if ward else [])])
+
+
+def report_xero(reports: Sequence[CampaignReport]) -> str:
+    """Xero's statement import: *Date (dd/mm/yyyy), *Amount, Payee, Description, Reference."""
+    several = len(reports) > 1
+    rows = [
+        [
+            row.entry.at.astimezone(LONDON).strftime("%d/%m/%Y"),
+            pounds(row.change),
+            "wardfund",
+            _description(report, row.entry.label, row.entry.ward, several),
+            row.entry.reference or row.entry.entry_id,
+        ]
+        for report in reports
+        for row in report.rows
+        if row.change
+    ]
+    return _csv(("*Date", "*Amount", "Payee", "Description", "Reference"), rows)
+
+
+def report_quickbooks(reports: Sequence[CampaignReport]) -> str:
+    """QuickBooks Online's three-column bank upload: Date (dd/mm/yyyy), Description, Amount."""
+    several = len(reports) > 1
+    rows = [
+        [
+            row.entry.at.astimezone(LONDON).strftime("%d/%m/%Y"),
+            _description(report, row.entry.label, row.entry.ward, several)
+            + f" ({row.entry.reference or row.entry.entry_id})",
+            pounds(row.change),
+        ]
+        for report in reports
+        for row in report.rows
+        if row.change
+    ]
+    return _csv(("Date", "Description", "Amount"), rows)
+
+
+def report_json(report: CampaignReport) -> dict[str, Any]:
+    return {
+        "campaign": report.campaign_id,
+        "from": report.start.isoformat(),
+        "to": report.end.isoformat(),
+        "opening_balance_pence": report.opening_balance,
+        "closing_balance_pence": report.closing_balance,
+        "period_pence": report.period.as_dict() | {"owed": report.period.owed},
+        "paid_for_campaign_pence": report.paid_for_campaign,
+        "lines": [
+            {
+                "at": row.entry.at.astimezone(LONDON).isoformat(),
+                "kind": row.entry.kind,
+                "label": row.entry.label,
+                "ward": row.entry.ward,
+                "reference": row.entry.reference,
+                "figures_pence": row.entry.figures.as_dict(),
+                "paid_for_campaign_pence": row.entry.paid_for_campaign,
+                "change_pence": row.change,
+                "balance_pence": row.balance,
+            }
+            for row in report.rows
+        ],
+    }
+
+
+SUMMARY_COLUMNS = (
+    "campaign", "name", "opening_balance", "raised", "campaign_share", "national_share",
+    "match", "launch_costs", "paid_out", "paid_for_campaign", "closing_balance",
+)  # fmt: skip
+
+
+def summary_rows(reports: Sequence[CampaignReport]) -> list[list[str]]:
+    rows = []
+    for r in reports:
+        p = r.period
+        rows.append(
+            [
+                r.campaign_id, r.campaign_name, pounds(r.opening_balance), pounds(p.raised),
+                pounds(p.local_share), pounds(p.national_share), pounds(p.match),
+                pounds(p.launch_costs), pounds(p.paid_out), pounds(r.paid_for_campaign),
+                pounds(r.closing_balance),
+            ]
+        )  # fmt: skip
+    opening, period, closing = summary_totals(reports)
+    rows.append(
+        [
+            "TOTAL", "", pounds(opening), pounds(period.raised), pounds(period.local_share),
+            pounds(period.national_share), pounds(period.match), pounds(period.launch_costs),
+            pounds(period.paid_out), pounds(sum(r.paid_for_campaign for r in reports)),
+            pounds(closing),
+        ]
+    )  # fmt: skip
+    return rows
+
+
+def summary_csv(reports: Sequence[CampaignReport]) -> str:
+    return _csv(SUMMARY_COLUMNS, summary_rows(reports))
+
+
+DONOR_COLUMNS = (
+    "donor_ref", "name", "email", "wards", "gifts", "monthly", "first_gift", "last_gift",
+    "total_given_pence", "total_given_gbp", "gift_list",
+)  # fmt: skip
+
+
+def donors_csv(donors: Sequence[DonorSummary]) -> str:
+    rows = []
+    for donor in donors:
+        dates = [p.paid_at.astimezone(LONDON).date().isoformat() for p, _ in donor.gifts]
+        gift_list = "; ".join(
+            f"{p.paid_at.astimezone(LONDON).date().isoformat()} {pounds(net)} {p.kind}"
+            for p, net in donor.gifts
+        )
+        rows.append(
+            [
+                donor.donor_ref, donor.name, donor.email, "; ".join(sorted(donor.wards)),
+                len(donor.gifts), "yes" if donor.monthly else "no", min(dates), max(dates),
+                donor.total, pounds(donor.total), gift_list,
+            ]
+        )  # fmt: skip
+    return _csv(DONOR_COLUMNS, rows)
+
+
+CHECK_COLUMNS = (
+    "campaign", "donor_ref", "name", "email", "wards", "total_in_period_gbp", "threshold",
+    "reached_on", "check_by", "what_to_check",
+)  # fmt: skip
+
+
+def checks_csv(checks: Sequence[tuple[str, PermissibilityCheck]]) -> str:
+    return _csv(
+        CHECK_COLUMNS,
+        [
+            [
+                campaign_id, c.donor_ref, c.name, c.email, "; ".join(c.wards), pounds(c.total),
+                c.threshold_label, c.reached_on.isoformat(), c.check_by.isoformat(),
+                c.what_to_check,
+            ]
+            for campaign_id, c in checks
+        ],
+    )  # fmt: skip

@@ -1,0 +1,129 @@
+"""Each kind of email, from the demo story, rendered by headless Chromium: a screenshot of
+it is written to docs/screenshots/ (named in the README) and the page's rendered text must
+show the key figures."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from wardfund.cli.outbox import demo_scenario
+from wardfund.domain.display import pounds
+from wardfund.local.outbox import write_outbox
+from wardfund.local.scenario_player import ScenarioPlayer
+from wardfund.local.screenshots import find_browser, screenshot
+from wardfund.local.sent_emails import SentEmail
+from wardfund.local.stack import LocalStack
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PREFIX = "wf-demo"  # fixed names (bucket, ids) so the screenshots are the same every run
+
+
+@pytest.fixture(scope="module")
+def demo(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[dict[str, Any], list[SentEmail], dict[str, Path]]:
+    if find_browser() is None:
+        if os.environ.get("WARDFUND_REQUIRE_CHROMIUM"):
+            pytest.fail("chromium is required here: run scripts/bootstrap")
+        pytest.skip("no chromium on this machine (scripts/bootstrap installs it)")
+    with LocalStack() as stack:
+        stack.provision(PREFIX)
+        result = ScenarioPlayer(demo_scenario(), stack).play()
+        emails = stack.sent_emails()
+    folder = tmp_path_factory.mktemp("outbox")
+    pages = write_outbox(emails, folder)
+    return result, emails, {page.stem: page for page in pages}
+
+
+def paid(result: dict[str, Any], campaign: str, day: str) -> str:
+    (payout,) = [
+        p for p in result["payouts"] if p["campaign"] == campaign and p["run_at"].startswith(day)
+    ]
+    return pounds(payout["amount_pence"])
+
+
+def run_total(result: dict[str, Any], day: str) -> str:
+    return pounds(sum(p["amount_pence"] for p in result["payouts"] if p["run_at"].startswith(day)))
+
+
+Pick = Callable[[SentEmail], bool]
+Figures = Callable[[dict[str, Any]], list[str]]
+SHOTS: dict[str, tuple[Pick, Figures]] = {
+    "donor_thanks": (
+        lambda e: e.kind == "donor_thanks" and e.to == ("amira@donors.example",),
+        lambda r: ["Thank you, Amira", "£10.00", "became £20.00", "£18.00", "Headingley"],
+    ),
+    "payout_statement": (
+        lambda e: (
+            e.kind == "payout_statement"
+            and e.to == ("treasurer@oxford-east.example",)
+            and "15 Jun" in e.subject
+        ),
+        lambda r: [
+            "Oxford East",
+            paid(r, "oxford-east", "2026-06-15"),
+            "WF260615OXFORDEAST",
+            "Grace",
+            "£55.00",
+            "Payment failed",
+            "Closing balance owed",
+        ],
+    ),
+    "payout_statement-recovered": (
+        lambda e: (
+            e.kind == "payout_statement"
+            and e.subject.startswith("Leeds Central")
+            and "15 Jun" in e.subject
+        ),
+        lambda r: [
+            "Leeds Central",
+            paid(r, "leeds-central", "2026-06-15"),
+            "recovered",
+            "\u2212£18.00",
+            "£1,950.00 left",
+        ],
+    ),
+    "national_summary": (
+        lambda e: e.kind == "national_summary" and "8 Jun" in e.subject,
+        lambda r: [
+            run_total(r, "2026-06-08"),
+            paid(r, "oxford-east", "2026-06-08"),
+            "WF260608OXFORDEAST",
+            pounds(r["suspense_pence"]),
+        ],
+    ),
+    "alert": (
+        lambda e: e.kind == "alert",
+        lambda r: [pounds(r["suspense_pence"]), "suspense", "nowhere-north"],
+    ),
+    "payment_failed": (
+        lambda e: e.kind == "payment_failed",
+        lambda r: ["Hello Ella", "Oxford East", "Update your card"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(SHOTS))
+def test_each_kind_renders_in_chromium_with_its_key_figures(
+    demo: tuple[dict[str, Any], list[SentEmail], dict[str, Path]], name: str
+) -> None:
+    result, emails, pages = demo
+    pick, figures = SHOTS[name]
+    # Given the email of this kind the demo story sent
+    found = [number for number, email in enumerate(emails, start=1) if pick(email)]
+    assert found, f"the demo story sent no {name} email"
+    (page,) = [p for stem, p in pages.items() if stem.startswith(f"{found[0]:03d}-")]
+    # When Chromium renders it
+    shot = screenshot(page, SCREENSHOTS / f"{name}.png")
+    # Then the page shows the figures, and the screenshot is a whole email
+    text = " ".join(shot.text.split())
+    for figure in figures(result):
+        assert figure in text, f"{figure!r} not on the rendered {name}"
+    assert shot.png.stat().st_size > 10_000
+    assert shot.height > 400

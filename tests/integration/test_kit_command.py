@@ -1,0 +1,161 @@
+"""`wardfund kit`: Payment Links made through the Stripe stand-in (reused the second time),
+with campaign and ward in the metadata the pipeline reads; the A4 sheet's QR codes decode
+back to the links, in the HTML as headless Chromium renders it and in the PDF."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from wardfund.local.stack import LocalStack
+
+from tests.integration.operations import as_json, ok, register, said, wardfund
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ZBARIMG = shutil.which("zbarimg")
+PDFTOPPM = shutil.which("pdftoppm")
+
+
+def decode(png: Path) -> set[str]:
+    assert ZBARIMG, "zbarimg is missing: scripts/bootstrap installs zbar-tools"
+    done = subprocess.run(
+        [ZBARIMG, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    return {line.strip() for line in done.stdout.splitlines() if line.strip()}
+
+
+def chromium_png(html: Path, png: Path, profile: Path) -> None:
+    assert CHROMIUM, "chromium is missing: scripts/bootstrap installs it"
+    subprocess.run(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={profile}", "--hide-scrollbars", "--window-size=794,1123",
+            "--force-device-scale-factor=2", f"--screenshot={png}", html.resolve().as_uri(),
+        ],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+
+
+def make_kit(cid: str, ward: str, out: Path, *extra: str) -> dict[str, Any]:
+    return json.loads(ok("kit", cid, ward, "--output-dir", str(out), "--json", *extra).stdout)
+
+
+def test_kit_makes_links_with_the_metadata_the_pipeline_reads(
+    stack: LocalStack, tmp_path: Path
+) -> None:
+    campaign = register(stack)
+    cid = campaign.campaign_id
+    # When a kit is made for a ward
+    made = make_kit(cid, "Queen's Park", tmp_path)
+    # Then there are five links: £5, £10, £20 a month, a chosen monthly amount, a one-off
+    assert [link["item"] for link in made["links"]] == [
+        "monthly_500", "monthly_1000", "monthly_2000", "monthly_choose", "one_off",
+    ]  # fmt: skip
+    assert not any(link["reused"] for link in made["links"])
+    created = {link["id"]: link for link in stack.stripe.payment_links()}
+    for link in made["links"]:
+        plink = created[link["id"]]
+        assert plink["url"] == link["url"]
+        assert plink["metadata"] == {
+            "campaign": cid, "ward": "Queen's Park", "wardfund_kit": link["item"],
+        }  # fmt: skip
+        if link["item"] == "one_off":
+            assert plink["payment_intent_data"]["metadata"] == {
+                "campaign": cid, "ward": "Queen's Park",
+            }  # fmt: skip
+            assert plink["submit_type"] == "donate"
+        else:
+            assert plink["subscription_data"]["metadata"] == {
+                "campaign": cid, "ward": "Queen's Park",
+            }  # fmt: skip
+    # And a second run reuses every link (no new ones), and the prices are shared
+    again = make_kit(cid, "Queen's Park", tmp_path)
+    assert [link["id"] for link in again["links"]] == [link["id"] for link in made["links"]]
+    assert all(link["reused"] for link in again["links"])
+    assert len(stack.stripe.payment_links()) == len(created)
+    # And another ward gets its own links
+    other = make_kit(cid, "Headingley", tmp_path)
+    assert not {link["id"] for link in other["links"]} & set(created)
+    # And the audit trail says who made them
+    audit = as_json("campaign", "show", cid)["audit"]
+    kits = [a["detail"] for a in audit if a["action"] == "kit prepared"]
+    assert kits == [
+        "Queen's Park: 5 link(s) created, 0 reused",
+        "Queen's Park: 0 link(s) created, 5 reused",
+        "Headingley: 5 link(s) created, 0 reused",
+    ]
+
+
+def test_a_deactivated_link_is_replaced(stack: LocalStack, tmp_path: Path) -> None:
+    import stripe
+
+    campaign = register(stack)
+    made = make_kit(campaign.campaign_id, "Hyde", tmp_path)
+    client = stripe.StripeClient("sk_test_wardfund_local", base_addresses={"api": stack.stripe.url})
+    client.v1.payment_links.update(made["links"][0]["id"], params={"active": False})
+    again = make_kit(campaign.campaign_id, "Hyde", tmp_path)
+    assert again["links"][0]["id"] != made["links"][0]["id"]
+    assert [link["reused"] for link in again["links"]] == [False, True, True, True, True]
+
+
+@pytest.mark.skipif(
+    not (CHROMIUM and ZBARIMG and PDFTOPPM), reason="needs chromium, zbar-tools, poppler-utils"
+)
+def test_every_qr_code_on_the_sheet_decodes_to_its_link(stack: LocalStack, tmp_path: Path) -> None:
+    campaign = register(stack)
+    made = make_kit(campaign.campaign_id, "Ynys Môn", tmp_path, "--monthly", "3,7.50,15,25")
+    urls = {link["url"] for link in made["links"]}
+    assert len(urls) == 6
+    html, pdf = Path(made["html"]), Path(made["pdf"])
+    page = html.read_text()
+    assert campaign.name in page
+    assert "Ynys Môn" in page
+    assert "first monthly payment is doubled while the match lasts" in page
+    # The HTML as Chromium renders it
+    png = tmp_path / "sheet.png"
+    chromium_png(html, png, tmp_path / "chromium-profile")
+    assert png.stat().st_size > 10_000
+    assert decode(png) == urls
+    # The PDF, rasterised
+    subprocess.run(
+        [PDFTOPPM, "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "pdf")],
+        capture_output=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert decode(tmp_path / "pdf.png") == urls
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_no_doubling_line_once_the_match_is_used_up(stack: LocalStack, tmp_path: Path) -> None:
+    campaign = register(stack, match_cap_pence=0)
+    made = make_kit(campaign.campaign_id, "Hyde", tmp_path)
+    assert "payment is doubled" not in Path(made["html"]).read_text()
+    assert "will be doubled" not in Path(made["html"]).read_text()
+
+
+def test_bad_inputs(stack: LocalStack, tmp_path: Path) -> None:
+    campaign = register(stack, withdrawn_at=None)
+    gone = register(stack)
+    ok("campaign", "withdraw", gone.campaign_id, "--at", "2026-01-01T00:00")
+    cases = {
+        ("kit", "no-such", "Hyde"): "no campaign with id 'no-such'",
+        ("kit", campaign.campaign_id, "  "): "the ward needs a name",
+        ("kit", campaign.campaign_id, "?!"): "needs at least one letter or digit",
+        ("kit", campaign.campaign_id, "Hyde", "--monthly", "0.50"): "must be £1 or more",
+        ("kit", campaign.campaign_id, "Hyde", "--monthly", "five"): "must be an amount",
+        ("kit", gone.campaign_id, "Hyde"): "no longer in the agreement",
+    }
+    for args, message in cases.items():
+        result = wardfund(*args, "--output-dir", str(tmp_path / "bad"))
+        assert result.exit_code == 2, (args, result.output)
+        assert message in said(result), (args, said(result))
+    assert stack.stripe.payment_links() == [] or all(
+        link["metadata"]["campaign"] not in (campaign.campaign_id, gone.campaign_id)
+        for link in stack.stripe.payment_links()
+    )
+    assert not (tmp_path / "bad").exists() or not any((tmp_path / "bad").iterdir())

@@ -1,0 +1,177 @@
+"""The payout statement's figures, worked by hand, and its Xero CSV (parsed back)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from wardfund.domain.campaign import Campaign
+from wardfund.domain.facts import Donor
+from wardfund.domain.figures import CampaignFigures
+from wardfund.domain.notices import PayoutCompleted
+from wardfund.domain.payouts import LedgerLine, PayoutMethod, PayoutStatus
+from wardfund.domain.postings import Payment, PaymentKind
+from wardfund.domain.statement import LifecycleNote, build_statement
+from wardfund.domain.statement_csv import COLUMNS, bank_lines, statement_csv
+
+EARLIER_PAYOUT = datetime(2026, 6, 1, 5, tzinfo=UTC)
+PREVIOUS_RUN = datetime(2026, 6, 8, 5, tzinfo=UTC)  # paid Leeds nothing: it owed -£18
+RUN = datetime(2026, 6, 15, 5, tzinfo=UTC)
+LEEDS = Campaign("leeds-central", "Leeds Central", ("t@leeds.example",), match_cap_pence=200_000)
+
+
+def at(day: int) -> datetime:
+    return datetime(2026, 6, day, 18, tzinfo=UTC)
+
+
+def line(
+    key: str, kind: str, when: datetime, pid: str, donor: str | None, **figures: int
+) -> LedgerLine:
+    return LedgerLine(
+        f"LINE#{key}", key, kind, when, when, CampaignFigures(**figures), pid, "Headingley", donor
+    )
+
+
+PAID_EARLIER = line(
+    "a",
+    "payment",
+    datetime(2026, 5, 31, 18, tzinfo=UTC),
+    "pi_a",
+    "amira",
+    raised=1000,
+    local_share=800,
+    national_share=200,
+    match=1000,
+)
+REFUND = line(
+    "r",
+    "refund",
+    at(5),
+    "pi_a",
+    None,
+    raised=-1000,
+    local_share=-800,
+    national_share=-200,
+    match=-1000,
+)
+BEN = line(
+    "b", "payment", at(10), "pi_b", "ben", raised=6000, local_share=4800, national_share=1200
+)
+CHLOE = line(
+    "c",
+    "payment",
+    at(12),
+    "pi_c",
+    "chloe",
+    raised=3000,
+    local_share=2400,
+    national_share=600,
+    match=1000,
+)
+
+
+def payment(
+    pid: str, kind: PaymentKind, gross: int, when: datetime, ref: str, name: str
+) -> tuple[Payment, Donor]:
+    return (
+        Payment(pid, "leeds-central", "Headingley", kind, gross, "gbp", when, ref),
+        Donor(ref, f"{ref}@donors.example", name),
+    )
+
+
+PAYMENTS = {
+    "pi_a": payment(
+        "pi_a", PaymentKind.FIRST_MONTHLY, 1000, PAID_EARLIER.effective_at, "amira", "Amira Khan"
+    ),
+    "pi_b": payment("pi_b", PaymentKind.ONE_OFF, 6000, at(10), "ben", '=HYPERLINK("x")'),
+    "pi_c": payment("pi_c", PaymentKind.FIRST_MONTHLY, 3000, at(12), "chloe", "Chloe Ng"),
+}
+PAYOUT = PayoutCompleted(
+    "leeds-central@run",
+    "leeds-central",
+    RUN,
+    6400,
+    PayoutMethod.STRIPE_TRANSFER,
+    PayoutStatus.PAID,
+    "tr_1",
+    ("LINE#b", "LINE#c", "LINE#r"),
+)
+NOTES = [
+    LifecycleNote("cancelled", "sub_y", at(7)),  # before the period
+    LifecycleNote("renewal_failed", "sub_x", at(9)),
+    LifecycleNote("renewal_failed", "sub_x", at(12)),  # the same donor's retry
+]
+
+
+def statement():  # type: ignore[no-untyped-def]
+    return build_statement(
+        PAYOUT,
+        LEEDS,
+        [PAID_EARLIER, REFUND, BEN, CHLOE],
+        PAYMENTS,
+        NOTES,
+        PREVIOUS_RUN,
+        (5000, 50000),
+    )
+
+
+def test_statement_figures_worked_by_hand() -> None:
+    s = statement()
+    # The refund of a gift an earlier payout paid was due at the previous run, unpaid: carried
+    assert s.opening_balance == -1800
+    assert [r.payment_id for r in s.rows] == ["pi_a", "pi_b", "pi_c"]
+    assert s.rows[0].brought_forward
+    assert s.rows[0].recovered
+    assert s.rows[0].gift_date == PAID_EARLIER.effective_at
+    assert s.gifts_share == 7200
+    assert s.gifts_gross == 9000
+    assert s.gifts_national == 1800
+    assert s.match_added == 1000
+    assert s.taken_back == 0  # nothing taken back this period: it is in the opening balance
+    assert s.opening_balance + s.gifts_share + s.match_added + s.taken_back == s.amount
+    assert s.closing_balance == 0
+    assert (s.match_used, s.match_remaining) == (1000, 199_000)
+    assert (s.new_monthly, s.failed_payments, s.cancelled) == (1, 1, 0)
+
+
+def test_a_takeback_in_the_period_is_shown_as_recovered() -> None:
+    # Given no earlier run since the payout that paid amira's gift
+    s = build_statement(
+        PAYOUT,
+        LEEDS,
+        [PAID_EARLIER, REFUND, BEN, CHLOE],
+        PAYMENTS,
+        NOTES,
+        EARLIER_PAYOUT,
+        (5000, 50000),
+    )
+    assert s.opening_balance == 0
+    assert s.taken_back == -1800
+    assert s.recovered == -1800
+    assert s.closing_balance == 0
+
+
+def test_donors_going_over_a_threshold_are_flagged_once_at_the_highest() -> None:
+    crossings = statement().crossings
+    # ben: £0 → £60 goes over £50; chloe £30 stays under; amira's gift was refunded
+    assert [(c.donor_ref, c.threshold, c.total_before, c.total_after) for c in crossings] == [
+        ("ben", 5000, 0, 6000)
+    ]
+    assert crossings[0].donor_email == "ben@donors.example"
+
+
+def test_the_xero_csv_parses_and_its_lines_sum_to_the_payout() -> None:
+    s = statement()
+    text = statement_csv(s, "Common Ground (match funding)")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert tuple(rows[0].keys()) == COLUMNS
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4}", row["Date"]) for row in rows)
+    assert sum(Decimal(row["Amount"]) for row in rows) == Decimal(s.amount) / 100
+    assert len(rows) == len(bank_lines(s, "x")) == 5  # refund share + match, ben, chloe + match
+    assert rows[0]["Date"] == "05/06/2026"
+    assert rows[1]["Payee"] == "Common Ground (match funding)"
+    # a donor name can never become a spreadsheet formula
+    assert rows[2]["Payee"].startswith("'=")
