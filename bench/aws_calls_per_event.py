@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import boto3
+
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.domain.calendar import LONDON

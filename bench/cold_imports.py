@@ -31,13 +31,19 @@ MODULES = {
 
 
 def once(statement: str) -> float:
-    code = f"import time; t = time.perf_counter(); import {statement}; print(time.perf_counter() - t)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, cwd=ROOT, check=True)
+    code = (
+        f"import time; t = time.perf_counter(); import {statement}; print(time.perf_counter() - t)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=ENV, cwd=ROOT, check=True
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    medians = {name: statistics.median(once(stmt) for _ in range(RUNS)) for name, stmt in MODULES.items()}
+    medians = {
+        name: statistics.median(once(stmt) for _ in range(RUNS)) for name, stmt in MODULES.items()
+    }
     print(f"| module | median of {RUNS} cold imports (s) |")
     print("|---|---:|")
     for name, seconds in medians.items():

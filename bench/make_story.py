@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import yaml
+
 from wardfund.domain.calendar import LONDON
 
 

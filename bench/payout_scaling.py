@@ -37,29 +37,65 @@ def seed(table: Table, campaigns: int, donors: int) -> None:
     client = boto3.client("dynamodb")
     for c in range(campaigns):
         campaign = register_campaign(
-            store, Campaign(f"c{c:04d}", f"Campaign {c}", launch_event_on=date(2026, 1, 1)), by="bench"
+            store,
+            Campaign(f"c{c:04d}", f"Campaign {c}", launch_event_on=date(2026, 1, 1)),
+            by="bench",
         )
         items: list[dict[str, Any]] = []
         raised = share = match = 0
         for d in range(donors):
             at = PAID_AT + timedelta(minutes=d)
-            payment = Payment(f"pi_{c}_{d}", campaign.campaign_id, "W", PaymentKind.FIRST_MONTHLY, 1000, "gbp", at, f"cus_{c}_{d}")
+            payment = Payment(
+                f"pi_{c}_{d}",
+                campaign.campaign_id,
+                "W",
+                PaymentKind.FIRST_MONTHLY,
+                1000,
+                "gbp",
+                at,
+                f"cus_{c}_{d}",
+            )
             allocation = allocate_payment(payment, campaign, match)
             posting = post_payment(payment, allocation)
-            raised, share, match = raised + 1000, share + allocation.local_share, match + allocation.match
-            items.append({
-                "PK": campaign_pk(campaign.campaign_id), "SK": line_sk(at, posting.entry.entry_id),
-                "entry_id": posting.entry.entry_id, "kind": "payment", "effective_at": utc_key(at),
-                "settle_at": utc_key(at), "currency": "gbp", "journal": journal_values(posting.entry),
-                "figures": posting.figures.as_dict(), "payment_id": payment.payment_id, "ward": "W",
-            })
+            raised, share, match = (
+                raised + 1000,
+                share + allocation.local_share,
+                match + allocation.match,
+            )
+            items.append(
+                {
+                    "PK": campaign_pk(campaign.campaign_id),
+                    "SK": line_sk(at, posting.entry.entry_id),
+                    "entry_id": posting.entry.entry_id,
+                    "kind": "payment",
+                    "effective_at": utc_key(at),
+                    "settle_at": utc_key(at),
+                    "currency": "gbp",
+                    "journal": journal_values(posting.entry),
+                    "figures": posting.figures.as_dict(),
+                    "payment_id": payment.payment_id,
+                    "ward": "W",
+                }
+            )
         for start in range(0, len(items), 25):
-            client.batch_write_item(RequestItems={table.name: [{"PutRequest": {"Item": to_item(i)}} for i in items[start:start + 25]]})
+            client.batch_write_item(
+                RequestItems={
+                    table.name: [
+                        {"PutRequest": {"Item": to_item(i)}} for i in items[start : start + 25]
+                    ]
+                }
+            )
         client.update_item(
-            TableName=table.name, Key={"PK": {"S": campaign_pk(campaign.campaign_id)}, "SK": {"S": "BALANCE"}},
+            TableName=table.name,
+            Key={"PK": {"S": campaign_pk(campaign.campaign_id)}, "SK": {"S": "BALANCE"}},
             UpdateExpression="SET raised = :r, local_share = :s, national_share = :n, #m = :m",
             ExpressionAttributeNames={"#m": "match"},
-            ExpressionAttributeValues={":r": {"N": str(raised)}, ":s": {"N": str(share)}, ":n": {"N": str(raised - share)}, ":m": {"N": str(match)}},
+            ExpressionAttributeValues={
+                ":r": {"N": str(raised)},
+                ":s": {"N": str(share)},
+                ":n": {"N": str(raised - share)},
+                ":m": {"N": str(match)},
+            },
         )
 
 
@@ -77,8 +113,11 @@ def main(sizes: tuple[int, ...]) -> list[tuple[int, float, int]]:
             total = sum(calls.values())
             assert len(result["paid"]) == campaigns, result
             rows.append((campaigns, seconds, total))
-            print(f"{campaigns} campaigns × {DONORS} donors: {seconds:.1f} s, {total} AWS calls "
-                  f"({total / campaigns:.2f} per campaign): {dict(calls.most_common(6))}", flush=True)
+            print(
+                f"{campaigns} campaigns × {DONORS} donors: {seconds:.1f} s, {total} AWS calls "
+                f"({total / campaigns:.2f} per campaign): {dict(calls.most_common(6))}",
+                flush=True,
+            )
     plot(rows)
     return rows
 

@@ -30,7 +30,9 @@ def counting_events(count: int) -> list[dict[str, Any]]:
     at = datetime(2026, 6, 1, 9, tzinfo=UTC)
     events = []
     for n in range(count):
-        gift = world.give_once(at + timedelta(seconds=n), Donor(f"b{n}", f"b{n}@x.org", "B"), "bench", "W", 1000)
+        gift = world.give_once(
+            at + timedelta(seconds=n), Donor(f"b{n}", f"b{n}@x.org", "B"), "bench", "W", 1000
+        )
         events.append(next(e for e in gift if e["type"] == "checkout.session.completed"))
     return events
 
@@ -42,16 +44,45 @@ def raw_transactions(table_name: str, count: int) -> float:
         pk = f"RAW#{uuid.uuid4().hex}"
         client.transact_write_items(
             TransactItems=[
-                {"Put": {"TableName": table_name, "Item": {"PK": {"S": pk}, "SK": {"S": "EVENT"}},
-                         "ConditionExpression": "attribute_not_exists(PK)"}},
-                {"Put": {"TableName": table_name, "Item": {"PK": {"S": pk}, "SK": {"S": "PAYMENT"},
-                         "gross": {"N": "1000"}}, "ConditionExpression": "attribute_not_exists(PK)"}},
-                {"Put": {"TableName": table_name, "Item": {"PK": {"S": "CAMPAIGN#raw"},
-                         "SK": {"S": f"LINE#{n:08d}"}, "figures": {"M": {"raised": {"N": "1000"}}}}}},
-                {"Update": {"TableName": table_name, "Key": {"PK": {"S": "CAMPAIGN#raw"}, "SK": {"S": "BALANCE"}},
-                            "UpdateExpression": "ADD raised :a", "ExpressionAttributeValues": {":a": {"N": "1000"}}}},
-                {"ConditionCheck": {"TableName": table_name, "Key": {"PK": {"S": "CAMPAIGN"}, "SK": {"S": "bench"}},
-                                    "ConditionExpression": "attribute_exists(PK)"}},
+                {
+                    "Put": {
+                        "TableName": table_name,
+                        "Item": {"PK": {"S": pk}, "SK": {"S": "EVENT"}},
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": table_name,
+                        "Item": {"PK": {"S": pk}, "SK": {"S": "PAYMENT"}, "gross": {"N": "1000"}},
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": table_name,
+                        "Item": {
+                            "PK": {"S": "CAMPAIGN#raw"},
+                            "SK": {"S": f"LINE#{n:08d}"},
+                            "figures": {"M": {"raised": {"N": "1000"}}},
+                        },
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": table_name,
+                        "Key": {"PK": {"S": "CAMPAIGN#raw"}, "SK": {"S": "BALANCE"}},
+                        "UpdateExpression": "ADD raised :a",
+                        "ExpressionAttributeValues": {":a": {"N": "1000"}},
+                    }
+                },
+                {
+                    "ConditionCheck": {
+                        "TableName": table_name,
+                        "Key": {"PK": {"S": "CAMPAIGN"}, "SK": {"S": "bench"}},
+                        "ConditionExpression": "attribute_exists(PK)",
+                    }
+                },
             ]
         )
     return count / (time.perf_counter() - started)
@@ -61,16 +92,24 @@ def main(count: int) -> None:
     with LocalStack() as stack:
         assert stack.resources is not None
         table = stack.resources.table_name
-        register_campaign(DynamoCampaignStore(Table(table)), Campaign("bench", "Bench", launch_event_on=date(2026, 1, 1)), by="bench")
+        register_campaign(
+            DynamoCampaignStore(Table(table)),
+            Campaign("bench", "Bench", launch_event_on=date(2026, 1, 1)),
+            by="bench",
+        )
         events = counting_events(count)
         started = time.perf_counter()
         statuses = stack.deliver(events)
         processed = stack.drain()
         pipeline_rate = count / (time.perf_counter() - started)
-        assert set(statuses) == {200} and processed == count, (set(statuses), processed)
+        assert set(statuses) == {200}, set(statuses)
+        assert processed == count, processed
         raw_rate = raw_transactions(table, count)
     print(f"events: {count}")
-    print(f"pipeline: {pipeline_rate:.1f} events/s (signed POST → receive → SQS → process → transaction)")
+    print(
+        f"pipeline: {pipeline_rate:.1f} events/s "
+        "(signed POST → receive → SQS → process → transaction)"
+    )
     print(f"raw TransactWriteItems: {raw_rate:.1f} calls/s (same moto server, same item count)")
     print(f"ratio: {pipeline_rate / raw_rate:.2f} (target ≥ 0.4, limit ~0.5)")
 

@@ -12,11 +12,12 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from wardfund.adapters.stripe_events import parse_event, to_fact
-from wardfund.observability import logger, metrics
-from wardfund.tracing import tracer
 from wardfund.domain.errors import DependencyNotYetSeen
+from wardfund.observability import logger, metrics
 from wardfund.services.record_stripe_event import record_stripe_event, retry_delay_seconds
+from wardfund.tracing import tracer
 from wardfund.wiring.process import event_queue, ledger_store
 
 # A batch in which every event waits for another is not an error of the function:

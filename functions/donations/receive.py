@@ -10,6 +10,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from wardfund.observability import logger, metrics
 from wardfund.services.accept_webhook import WebhookReply, accept_webhook
 from wardfund.wiring.receive import event_queue, verifier

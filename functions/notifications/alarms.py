@@ -12,10 +12,11 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.parser.models import SnsModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from wardfund.adapters.cloudwatch_alarms import dead_letter_alarm
 from wardfund.observability import logger, metrics
-from wardfund.tracing import tracer
 from wardfund.services.raise_alert import raise_dead_letter_alert
+from wardfund.tracing import tracer
 from wardfund.wiring.alarms import alert_store
 
 

@@ -17,11 +17,12 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from wardfund.adapters.dynamodb.outbox_records import change_from_record
 from wardfund.adapters.once_only_mailer import config as idempotency
 from wardfund.observability import logger, metrics
-from wardfund.tracing import tracer
 from wardfund.services.send_notifications import send_notifications
+from wardfund.tracing import tracer
 from wardfund.wiring.notifications import email_context, notification_ports
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)

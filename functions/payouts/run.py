@@ -14,10 +14,11 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AwareDatetime, BaseModel
+
 from wardfund.observability import logger, metrics
-from wardfund.tracing import tracer
 from wardfund.services.run_payouts import run_payouts
 from wardfund.settings import get_settings
+from wardfund.tracing import tracer
 from wardfund.wiring.payouts import bank_files, payout_store, transfers
 
 

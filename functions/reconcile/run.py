@@ -10,9 +10,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AwareDatetime, BaseModel, Field
+
 from wardfund.observability import logger, metrics
-from wardfund.tracing import tracer
 from wardfund.services.reconcile import reconcile
+from wardfund.tracing import tracer
 from wardfund.wiring.reconcile import event_log, ledger_store
 
 

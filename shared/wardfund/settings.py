@@ -7,10 +7,9 @@ Secrets never live here: only the *names* of the secrets to fetch at run time.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
-
-from dataclasses import dataclass
 
 PayoutFrequency = Literal["weekly", "fortnightly"]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from wardfund.cli.outbox import demo_scenario
 from wardfund.domain.display import pounds
 from wardfund.local.outbox import write_outbox

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wardfund.local.scenario_file import Scenario, load_scenario
-from wardfund.local.scenario_player import ScenarioPlayer
 
 from tests.e2e.test_scenarios import OWN_STORIES, SHARED_SCENARIOS
+from wardfund.local.scenario_file import Scenario, load_scenario
+from wardfund.local.scenario_player import ScenarioPlayer
 
 pytestmark = pytest.mark.e2e
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import stripe
+
 from wardfund.local.stripe_world import Donor, StripeWorld
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from typer.testing import CliRunner
+
 from wardfund.adapters.stripe_event_types import worth_queueing
 from wardfund.cli.main import app
 from wardfund.local.scenario_check import differences

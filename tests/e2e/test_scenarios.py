@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from wardfund.local.scenario_check import differences
 from wardfund.local.scenario_file import Delivery, Scenario, load_scenario
 from wardfund.local.scenario_player import ScenarioPlayer

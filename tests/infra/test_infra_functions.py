@@ -105,6 +105,7 @@ def test_process_environment(dev: StageTemplates) -> None:
     assert env == {
         **POWERTOOLS_ENV,
         "TABLE_NAME": dev.ref(dev.stateful.data.table),
+        "EVENTS_QUEUE_URL": dev.ref(dev.stateless.messaging.events_queue),
         "NOTIFICATIONS_QUEUE_URL": dev.ref(dev.stateless.messaging.notifications_queue),
     }
 

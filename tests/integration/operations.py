@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from typer.testing import CliRunner, Result
+
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
 from wardfund.adapters.dynamodb.table import Table

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
-from wardfund.local.stack import LocalStack
 
 from tests.integration.operations import (
     StripeWorld,
@@ -21,6 +20,7 @@ from tests.integration.operations import (
     unique,
     wardfund,
 )
+from wardfund.local.stack import LocalStack
 
 GIFT_AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)
 

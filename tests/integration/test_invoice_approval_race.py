@@ -18,6 +18,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.dynamodb.models import DynamoDBBackend
+
 from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.launch_invoice_store import DynamoLaunchInvoiceStore

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import boto3
 import pytest
-from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
-from wardfund.local.stack import LocalStack
 
 from tests.integration.operations import (
     as_json,
@@ -21,6 +19,8 @@ from tests.integration.operations import (
     table,
     wardfund,
 )
+from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
+from wardfund.local.stack import LocalStack
 
 
 @pytest.fixture

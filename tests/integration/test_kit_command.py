@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wardfund.local.stack import LocalStack
 
 from tests.integration.operations import as_json, ok, register, said, wardfund
+from wardfund.local.stack import LocalStack
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ZBARIMG = shutil.which("zbarimg")

@@ -17,6 +17,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.adapters.ses_mailer import SesMailer
 from wardfund.cli.outbox import demo_scenario

@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 import pytest
+
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
 from wardfund.adapters.dynamodb.table import Table

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
 from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore

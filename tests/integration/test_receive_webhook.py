@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import boto3
 import pytest
 import stripe
+
 from wardfund.local.lambda_context import LocalLambdaContext
 from wardfund.local.stack import LocalStack
 from wardfund.local.stripe_world import Donor, StripeWorld

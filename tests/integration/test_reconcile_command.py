@@ -6,10 +6,10 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from wardfund.local.stack import LocalStack
-from wardfund.settings import get_settings
 
 from tests.integration.operations import StripeWorld, donor, figures, ok, register, said, wardfund
+from wardfund.local.stack import LocalStack
+from wardfund.settings import get_settings
 
 AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)
 

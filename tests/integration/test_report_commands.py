@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wardfund.domain.calendar import LONDON
-from wardfund.local.stack import LocalStack
 
 from tests.integration.operations import (
     StripeWorld,
@@ -25,6 +23,8 @@ from tests.integration.operations import (
     said,
     wardfund,
 )
+from wardfund.domain.calendar import LONDON
+from wardfund.local.stack import LocalStack
 
 JUNE_3 = datetime(2026, 6, 3, 19, 0, tzinfo=LONDON)
 RUN = datetime(2026, 6, 8, 6, 0, tzinfo=LONDON)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import stripe
+
 from wardfund.local.stripe_standin import StripeStandIn
 
 KEY = "sk_test_standin"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -64,7 +63,7 @@ def _transfers_to(stack: Any, campaign: Campaign) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def flaky_commits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+def flaky_commits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every third ledger transaction is throttled by DynamoDB (before it writes anything)."""
     calls = [0]
     real = DynamoLedgerStore.commit
@@ -84,7 +83,7 @@ def flaky_commits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
         real(self, write)
 
     monkeypatch.setattr(DynamoLedgerStore, "commit", commit)
-    yield calls
+    return calls
 
 
 def test_throttled_ledger_writes_are_retried_and_counted_once(

@@ -32,7 +32,9 @@ def test_five_thousand_events_in_a_burst(stack: Any) -> None:
     n = 0
     while len(events) < EVENTS:
         donor = Donor(f"l{n}", f"l{n}@example.org", f"L {n}")
-        events += world.give_once(at + timedelta(seconds=n), donor, CAMPAIGNS[n % 5], "W", 1000 + n % 7)
+        events += world.give_once(
+            at + timedelta(seconds=n), donor, CAMPAIGNS[n % 5], "W", 1000 + n % 7
+        )
         n += 1
     # When they all arrive at once and the queue is drained
     statuses = stack.deliver(events)

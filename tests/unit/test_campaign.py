@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.errors import InvalidCampaign

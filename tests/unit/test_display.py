@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from wardfund.domain.display import clock, long_date, plain_amount, pounds, short_date, slash_date
 
 

@@ -7,6 +7,18 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+
+from tests.unit.test_statement import (
+    BEN,
+    CHLOE,
+    LEEDS,
+    NOTES,
+    PAID_EARLIER,
+    PAYMENTS,
+    PAYOUT,
+    PREVIOUS_RUN,
+    REFUND,
+)
 from wardfund.adapters.email_templates import JinjaRenderer
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.facts import Donor
@@ -25,18 +37,6 @@ from wardfund.services.compose_donor_emails import compose_payment_failed, compo
 from wardfund.services.compose_national_emails import compose_alert, compose_summary
 from wardfund.services.compose_statement import compose_statement
 from wardfund.services.notification_ports import Composed, EmailContext
-
-from tests.unit.test_statement import (
-    BEN,
-    CHLOE,
-    LEEDS,
-    NOTES,
-    PAID_EARLIER,
-    PAYMENTS,
-    PAYOUT,
-    PREVIOUS_RUN,
-    REFUND,
-)
 
 AT = datetime(2026, 6, 2, 18, 30, tzinfo=UTC)
 CONTEXT = EmailContext(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from wardfund.domain.errors import InvalidAmount
 from wardfund.domain.money import (
     match_for_first_payment,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from wardfund.cli.common import CommandError, percent_to_bps, pounds_to_pence
 from wardfund.domain.account_report import InvalidPeriod, ReportEntry, build_report
 from wardfund.domain.campaign import Campaign

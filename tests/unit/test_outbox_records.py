@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from wardfund.adapters.dynamodb.outbox_records import STREAM_FILTERS, change_from_record
 from wardfund.adapters.dynamodb.records import payment_values, plan_values, run_report_values
 from wardfund.adapters.dynamodb.table import to_item

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.figures import CampaignFigures
 from wardfund.domain.payouts import (

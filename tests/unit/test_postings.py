@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.figures import ZERO
 from wardfund.domain.ledger import account_balances, campaign_share_account

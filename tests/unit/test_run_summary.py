@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.figures import CampaignFigures
 from wardfund.domain.payouts import LedgerLine, PayoutStatus

@@ -11,6 +11,7 @@ import pytest
 import stripe
 from stripe._list_object import ListObject
 from stripe._object_classes import OBJECT_CLASSES
+
 from wardfund.local.stripe_world import Donor, StripeWorld
 
 T0 = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)

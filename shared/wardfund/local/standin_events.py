@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import copy
+import json
 import re
 from typing import Any
 
@@ -44,16 +44,23 @@ def _within(created: int, bounds: dict[str, int]) -> bool:
 
 
 class StandinEvents:
+    """Events kept as JSON text (cheap to keep many), with what the list filters on."""
+
     def __init__(self) -> None:
-        self._events: dict[str, JSON] = {}
+        self._events: dict[str, tuple[int, str, str]] = {}
 
     def add(self, events: list[JSON]) -> None:
         """Keeps each event once (a copy delivered twice is one event)."""
         for event in events:
-            self._events.setdefault(event["id"], copy.deepcopy(event))
+            if event["id"] not in self._events:
+                self._events[event["id"]] = (
+                    int(event["created"]),
+                    str(event["type"]),
+                    json.dumps(event),
+                )
 
     def all(self) -> list[JSON]:
-        return [copy.deepcopy(event) for event in self._events.values()]
+        return [json.loads(text) for _, _, text in self._events.values()]
 
     def route(self, method: str, path: str, params: JSON) -> JSON | None:
         if method != "GET":
@@ -65,7 +72,8 @@ class StandinEvents:
             event = self._events.get(found.group(1))
             if event is None:
                 raise missing("event", found.group(1))
-            return copy.deepcopy(event)
+            parsed: JSON = json.loads(event[2])
+            return parsed
         return None
 
     def _list(self, params: JSON) -> JSON:
@@ -79,15 +87,13 @@ class StandinEvents:
             raise invalid("types must be an array of up to 20 event types.", "types")
         wanted = set(types) if types else ({params["type"]} if "type" in params else None)
         bounds = _created_filter(params.get("created"))
-        order = {event_id: index for index, event_id in enumerate(self._events)}
-        newest_first = sorted(
-            (
-                event
-                for event in self._events.values()
-                if (wanted is None or event["type"] in wanted)
-                and _within(int(event["created"]), bounds)
-            ),
-            key=lambda e: (e["created"], order[e["id"]]),
-            reverse=True,
-        )
-        return page(copy.deepcopy(newest_first), params, "/v1/events", "event")
+        newest_first = [
+            json.loads(text)
+            for _, (created, kind, text) in sorted(
+                enumerate(self._events.values()),
+                key=lambda pair: (pair[1][0], pair[0]),
+                reverse=True,
+            )
+            if (wanted is None or kind in wanted) and _within(created, bounds)
+        ]
+        return page(newest_first, params, "/v1/events", "event")
