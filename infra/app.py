@@ -1,7 +1,8 @@
 """The wardfund CDK app: `python -m infra.app` (or `npx cdk synth`, see cdk.json).
 
 Context (cdk.json or `-c key=value`): stage (dev|prod), payout_frequency (weekly|fortnightly),
-sender_domain, reply_to_address, national_finance_email, alert_email,
+sender_domain, reply_to_address, national_finance_email, alert_email, organisation_name,
+customer_portal_url, payment_failed_emails (true|false), permissibility_thresholds_pence,
 stripe_event_destination (true|false) with stripe_event_source_name, log_level, and optionally
 account/region (otherwise the stacks are environment-agnostic, so synth needs no AWS account).
 

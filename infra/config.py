@@ -13,6 +13,7 @@ from infra import constants as c
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^https://[^\s/]+\.[^\s/]+(/\S*)?$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 
 
@@ -33,6 +34,11 @@ class StageConfig:
     log_level: str
     account: str | None
     region: str | None
+    # Email content choices (shared/wardfund/settings.py); None: the code's own default.
+    organisation_name: str | None = None
+    customer_portal_url: str | None = None
+    payment_failed_emails: bool = c.DEFAULT_PAYMENT_FAILED_EMAILS
+    permissibility_thresholds_pence: tuple[int, ...] = c.DEFAULT_PERMISSIBILITY_THRESHOLDS_PENCE
 
     @property
     def is_prod(self) -> bool:
@@ -83,6 +89,10 @@ class StageConfig:
         if log_level not in {"DEBUG", "INFO", "WARN", "ERROR"}:
             raise ConfigError(f"context '{c.CTX_LOG_LEVEL}' must be DEBUG/INFO/WARN/ERROR")
 
+        portal = _text(get(c.CTX_CUSTOMER_PORTAL_URL)) or None
+        if portal is not None and not _URL.match(portal):
+            raise ConfigError(f"context '{c.CTX_CUSTOMER_PORTAL_URL}' must be an https URL")
+        payment_failed = get(c.CTX_PAYMENT_FAILED_EMAILS)
         return cls(
             stage=stage,
             payout_frequency=frequency,
@@ -95,6 +105,16 @@ class StageConfig:
             log_level=log_level,
             account=_text(get(c.CTX_ACCOUNT)) or None,
             region=_text(get(c.CTX_REGION)) or None,
+            organisation_name=_text(get(c.CTX_ORGANISATION_NAME)) or None,
+            customer_portal_url=portal,
+            payment_failed_emails=(
+                c.DEFAULT_PAYMENT_FAILED_EMAILS
+                if payment_failed is None
+                else _flag(payment_failed, c.CTX_PAYMENT_FAILED_EMAILS)
+            ),
+            permissibility_thresholds_pence=_pence_list(
+                get(c.CTX_PERMISSIBILITY_THRESHOLDS_PENCE), c.CTX_PERMISSIBILITY_THRESHOLDS_PENCE
+            ),
         )
 
 
@@ -120,3 +140,17 @@ def _email(get: Any, key: str) -> str | None:
     if not _EMAIL.match(text):
         raise ConfigError(f"context '{key}' is not an email address: {text!r}")
     return text
+
+
+def _pence_list(value: Any, key: str) -> tuple[int, ...]:
+    """`5000,50000` (from `-c`) or `[5000, 50000]` (from cdk.json): positive whole pence."""
+    if value is None or _text(value) == "":
+        return c.DEFAULT_PERMISSIBILITY_THRESHOLDS_PENCE
+    parts = value if isinstance(value, (list, tuple)) else _text(value).split(",")
+    try:
+        amounts = tuple(sorted(int(str(part).strip()) for part in parts if str(part).strip()))
+    except ValueError:
+        raise ConfigError(f"context '{key}' must be whole pence, e.g. 5000,50000") from None
+    if not amounts or any(amount <= 0 for amount in amounts):
+        raise ConfigError(f"context '{key}' must be positive whole pence, e.g. 5000,50000")
+    return amounts

@@ -25,6 +25,8 @@ DEFAULT_PAYOUT_FREQUENCY = "weekly"
 DEFAULT_SENDER_DOMAIN = "wardfund.example"
 SENDER_LOCAL_PART = "donations"
 FINANCE_LOCAL_PART = "finance"
+DEFAULT_PAYMENT_FAILED_EMAILS = False  # as shared/wardfund/settings.py
+DEFAULT_PERMISSIBILITY_THRESHOLDS_PENCE = (5000, 50000)  # as shared/wardfund/settings.py
 
 CTX_STAGE = "stage"
 CTX_PAYOUT_FREQUENCY = "payout_frequency"
@@ -35,6 +37,10 @@ CTX_ALERT_EMAIL = "alert_email"
 CTX_STRIPE_EVENT_DESTINATION = "stripe_event_destination"
 CTX_STRIPE_EVENT_SOURCE_NAME = "stripe_event_source_name"
 CTX_LOG_LEVEL = "log_level"
+CTX_ORGANISATION_NAME = "organisation_name"
+CTX_CUSTOMER_PORTAL_URL = "customer_portal_url"
+CTX_PAYMENT_FAILED_EMAILS = "payment_failed_emails"
+CTX_PERMISSIBILITY_THRESHOLDS_PENCE = "permissibility_thresholds_pence"
 CTX_ACCOUNT = "account"
 CTX_REGION = "region"
 
@@ -94,24 +100,46 @@ SEND_NOTIFICATIONS = FunctionSpec(
     key="SendNotifications",
     handler_files=("functions/notifications/send.py",),
     handler="functions.notifications.send.handler",
-    description="SQS batch of email requests: render and send through SES.",
+    description="DynamoDB stream of the table: render the emails each change makes due, send "
+    "them through SES.",
+    memory_mb=256,
+    timeout_seconds=60,
+)
+RAISE_ALERTS = FunctionSpec(
+    key="RaiseAlerts",
+    handler_files=("functions/notifications/alarms.py",),
+    handler="functions.notifications.alarms.handler",
+    description="Alarm topic (SNS): a dead-letter-queue alarm becomes an ALERT item, which "
+    "SendNotifications emails.",
     memory_mb=256,
     timeout_seconds=30,
 )
-FUNCTION_SPECS = (RECEIVE, PROCESS, RUN_PAYOUTS, SEND_NOTIFICATIONS)
+RECONCILE = FunctionSpec(
+    key="Reconcile",
+    handler_files=("functions/reconcile/run.py",),
+    handler="functions.reconcile.run.handler",
+    description="Weekly, before the payout run: apply the Stripe events the webhooks missed.",
+    memory_mb=512,
+    timeout_seconds=300,
+)
+FUNCTION_SPECS = (RECEIVE, PROCESS, RUN_PAYOUTS, SEND_NOTIFICATIONS, RAISE_ALERTS, RECONCILE)
 
 RUN_PAYOUTS_RESERVED_CONCURRENCY = 1  # a money path that must never run twice at once
 RUN_PAYOUTS_ASYNC_RETRY_ATTEMPTS = 2
 RUN_PAYOUTS_MAX_EVENT_AGE_HOURS = 6
+RECONCILE_ASYNC_RETRY_ATTEMPTS = 2
+RECONCILE_MAX_EVENT_AGE_HOURS = 1  # a retry later than the 06:00 payout run is pointless
+RAISE_ALERTS_ASYNC_RETRY_ATTEMPTS = 2
+RAISE_ALERTS_MAX_EVENT_AGE_HOURS = 6
 
 # --- IAM actions per function (resources are scoped in the constructs) ------------------------
 # dynamodb:TransactWriteItems is not an IAM action: DynamoDB authorises each item of a
 # transaction by its own action (Put -> PutItem, Update -> UpdateItem, ConditionCheck ->
 # ConditionCheckItem, Delete -> DeleteItem).
-PROCESS_TABLE_ACTIONS = (
+# DynamoLedgerStore (process and reconcile): GetItem reads, PutItem for invoices and donor
+# lifecycle notes, and one TransactWriteItems per posting (Put, Update, ConditionCheck).
+LEDGER_TABLE_ACTIONS = (
     "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
-    "dynamodb:Query",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
     "dynamodb:ConditionCheckItem",
@@ -124,6 +152,14 @@ RUN_TABLE_ACTIONS = (
     "dynamodb:UpdateItem",
 )
 SEND_TABLE_ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query")
+ALERT_TABLE_ACTIONS = ("dynamodb:PutItem",)  # DynamoAlertStore: one conditional put per alert
+# What the Lambda event source mapping needs to read the table's stream (all on the stream ARN).
+STREAM_READ_ACTIONS = (
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+)
 IDEMPOTENCY_ACTIONS = (  # Powertools DynamoDBPersistenceLayer
     "dynamodb:GetItem",
     "dynamodb:PutItem",
@@ -140,6 +176,16 @@ DLQ_RETENTION_DAYS = 14
 SQS_BATCH_SIZE = 10
 SQS_MAX_BATCHING_WINDOW_SECONDS = 5
 
+# --- table stream -> notifications ------------------------------------------------------------
+# Each record makes a few emails due (one SES call each, plus idempotency reads and writes);
+# 25 records fit well inside the send function's 60 s. A failing record is retried from itself
+# (ReportBatchItemFailures), a failing batch is split (bisect), and after the retries a note of
+# the records given up on goes to the on-failure queue (the notifications DLQ).
+STREAM_BATCH_SIZE = 25
+STREAM_RETRY_ATTEMPTS = 5
+STREAM_MAX_RECORD_AGE_HOURS = 24  # the stream keeps records for 24 h anyway
+MAX_STREAM_FILTERS = 5  # Lambda's default quota of filters per event source mapping
+
 # --- HTTP API ---------------------------------------------------------------------------------
 WEBHOOK_PATH = "/stripe/webhook"
 API_THROTTLE_RATE_LIMIT = 50  # steady requests per second
@@ -152,6 +198,14 @@ PAYOUT_SCHEDULE_WEEKDAY = "MON"
 PAYOUT_SCHEDULE_TIME_ZONE = "Europe/London"
 PAYOUT_SCHEDULE_RETRY_ATTEMPTS = 3
 PAYOUT_SCHEDULE_MAX_EVENT_AGE_HOURS = 2
+
+# --- reconcile schedule: an hour before the payout run ----------------------------------------
+RECONCILE_SCHEDULE_MINUTE = "0"
+RECONCILE_SCHEDULE_HOUR = "5"
+RECONCILE_SCHEDULE_WEEKDAY = "MON"
+RECONCILE_SCHEDULE_TIME_ZONE = "Europe/London"
+RECONCILE_SCHEDULE_RETRY_ATTEMPTS = 3
+RECONCILE_SCHEDULE_MAX_EVENT_AGE_HOURS = 1
 
 # --- Stripe Event Destination (optional EventBridge path) -------------------------------------
 STRIPE_PARTNER_SOURCE_PREFIX = "aws.partner/stripe.com"
@@ -173,6 +227,16 @@ ABORT_INCOMPLETE_UPLOAD_DAYS = 7
 # --- logs and alarms --------------------------------------------------------------------------
 LOG_RETENTION = {"dev": "TWO_WEEKS", "prod": "ONE_YEAR"}  # aws_logs.RetentionDays names
 ALARM_PERIOD_MINUTES = 5
+NOT_RECONCILED_METRIC = "EventsNotReconciled"  # functions/reconcile/run.py (Powertools metric)
+
+# --- stack outputs (read by shared/wardfund/cli/target.py: STACK_OUTPUTS) -------------------
+OUTPUT_TABLE_NAME = "TableName"
+OUTPUT_IDEMPOTENCY_TABLE_NAME = "IdempotencyTableName"
+OUTPUT_BANK_FILES_BUCKET = "BankFilesBucket"
+OUTPUT_STRIPE_API_KEY_SECRET_NAME = "StripeApiKeySecretName"  # noqa: S105 - a name
+OUTPUT_STRIPE_WEBHOOK_SECRET_NAME = "StripeWebhookSecretName"  # noqa: S105 - a name
+OUTPUT_EVENTS_QUEUE_URL = "EventsQueueUrl"
+OUTPUT_WEBHOOK_URL = "WebhookUrl"
 
 
 def stack_name(stage: str, kind: str) -> str:
@@ -201,6 +265,10 @@ def bank_files_bucket_name(stage: str, account: str, region: str) -> str:
 
 def payout_schedule_name(stage: str) -> str:
     return f"{resource_prefix(stage)}-weekly-payout-run"
+
+
+def reconcile_schedule_name(stage: str) -> str:
+    return f"{resource_prefix(stage)}-weekly-reconcile"
 
 
 def configuration_set_name(stage: str) -> str:

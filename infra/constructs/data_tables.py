@@ -10,7 +10,8 @@ from infra.config import StageConfig
 
 
 class DataTables(Construct):
-    """`table`: campaigns, ledger entries, balances, payouts (PK/SK, TTL `expires_at`).
+    """`table`: campaigns, ledger entries, balances, payouts (PK/SK, TTL `expires_at`), with a
+    stream of new and old images: the outbox the notifications function reads.
     `idempotency_table`: Powertools idempotency records (id, TTL `expiration`)."""
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
@@ -25,6 +26,7 @@ class DataTables(Construct):
             partition_key=c.TABLE_PARTITION_KEY,
             sort_key=c.TABLE_SORT_KEY,
             ttl_attribute=c.TABLE_TTL_ATTRIBUTE,
+            stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
         )
 
     def _build_idempotency_table(self) -> dynamodb.Table:
@@ -36,7 +38,13 @@ class DataTables(Construct):
         )
 
     def _table(
-        self, construct_id: str, *, partition_key: str, sort_key: str | None, ttl_attribute: str
+        self,
+        construct_id: str,
+        *,
+        partition_key: str,
+        sort_key: str | None,
+        ttl_attribute: str,
+        stream: dynamodb.StreamViewType | None = None,
     ) -> dynamodb.Table:
         string = dynamodb.AttributeType.STRING
         return dynamodb.Table(
@@ -50,6 +58,7 @@ class DataTables(Construct):
                 point_in_time_recovery_enabled=True
             ),
             time_to_live_attribute=ttl_attribute,
+            stream=stream,
             deletion_protection=self._config.is_prod,
             removal_policy=self._config.removal_policy,
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import jsii
-from aws_cdk import CfnOutput
 from aws_cdk import aws_apigateway as apigw_v1
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_apigatewayv2_integrations as integrations
@@ -57,7 +56,11 @@ class DonationsApi(Construct):
         )
         self.stage = self._build_stage()
         self.route = self._build_route()
-        CfnOutput(self, "WebhookUrl", value=f"{self.api.api_endpoint}{c.WEBHOOK_PATH}")
+
+    @property
+    def webhook_url(self) -> str:
+        """What to register in Stripe as the webhook endpoint (a stack output)."""
+        return f"{self.api.api_endpoint}{c.WEBHOOK_PATH}"
 
     def _build_receive_function(
         self,

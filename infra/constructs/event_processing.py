@@ -1,4 +1,9 @@
-"""Events queue -> process handler: attribute each Stripe event and post it to the ledger."""
+"""Events queue -> process handler: attribute each Stripe event and post it to the ledger.
+
+An event that waits for another (a payment before its invoice, a refund before its payment) is
+postponed with `ChangeMessageVisibility` on its own receipt handle (a back-off, 30 s doubling);
+the SQS event source's consume grant includes that action on the events queue.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +28,6 @@ class EventProcessing(Construct):
         config: StageConfig,
         layer: lambda_.ILayerVersion,
         events_queue: sqs.IQueue,
-        notifications_queue: sqs.IQueue,
         table: dynamodb.ITable,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -36,11 +40,11 @@ class EventProcessing(Construct):
             environment={
                 "TABLE_NAME": table.table_name,
                 "EVENTS_QUEUE_URL": events_queue.queue_url,
-                "NOTIFICATIONS_QUEUE_URL": notifications_queue.queue_url,
             },
         )
-        self.process.allow(c.PROCESS_TABLE_ACTIONS, [table.table_arn])
-        self.process.allow(["sqs:SendMessage"], [notifications_queue.queue_arn])
+        self.process.allow(c.LEDGER_TABLE_ACTIONS, [table.table_arn])
+        # Grants sqs:ReceiveMessage, DeleteMessage, ChangeMessageVisibility (the postponing),
+        # GetQueueAttributes and GetQueueUrl on the events queue.
         self.process.function.add_event_source(
             event_sources.SqsEventSource(
                 events_queue,

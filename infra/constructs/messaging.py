@@ -1,10 +1,12 @@
-"""The two work queues and their dead-letter queues.
+"""The events queue with its dead-letter queue, and the notifications dead-letter queue.
 
-* events: verified Stripe events (from the webhook, or from EventBridge) -> process handler
-* notifications: email requests (from process and payouts) -> send handler
-
-Each visibility timeout is VISIBILITY_TIMEOUT_FACTOR x its consumer's timeout, and a message
-moves to the DLQ after MAX_RECEIVE_COUNT failed receives.
+* events: verified Stripe events (from the webhook, or from EventBridge) -> process handler.
+  Its visibility timeout is VISIBILITY_TIMEOUT_FACTOR x the consumer's timeout, and a message
+  moves to its DLQ after MAX_RECEIVE_COUNT failed receives.
+* notifications DLQ: the on-failure destination of the table-stream event source mapping of
+  the notifications function. Emails are no longer queued (the table's stream is their outbox),
+  so this queue receives Lambda's note of the stream records it gave up on (shard and sequence
+  numbers, not the records), for an operator to replay within the stream's 24 h.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
+from infra.nag import acknowledge
 
 
 class Messaging(Construct):
@@ -22,8 +25,12 @@ class Messaging(Construct):
         super().__init__(scope, construct_id)
         self._config = config
         self.events_dlq, self.events_queue = self._build_queue_pair("Events", c.PROCESS)
-        self.notifications_dlq, self.notifications_queue = self._build_queue_pair(
-            "Notifications", c.SEND_NOTIFICATIONS
+        self.notifications_dlq = build_dead_letter_queue(self, "NotificationsDlq", config)
+        acknowledge(
+            self.notifications_dlq,
+            "AwsSolutions-SQS3",
+            "This queue is itself the on-failure destination of the table-stream event source "
+            "mapping of the notifications function (a dead-letter queue); a DLQ needs no DLQ.",
         )
 
     @property

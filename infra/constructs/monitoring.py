@@ -1,4 +1,9 @@
-"""Alarms: any message in a DLQ, any function error -> an SNS topic (optionally emailed)."""
+"""Alarms: any message in a DLQ, any function error, events reconciliation could not apply ->
+one SNS topic (optionally emailed; the alarms function turns DLQ alarms into alert emails).
+
+The topic exists first (the alarms function subscribes to it); the stack then adds the alarms
+with `watch_*` once every queue and function exists.
+"""
 
 from __future__ import annotations
 
@@ -18,24 +23,23 @@ from infra.config import StageConfig
 
 
 class Monitoring(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        config: StageConfig,
-        dead_letter_queues: Mapping[str, sqs.IQueue],
-        functions: Mapping[str, lambda_.IFunction],
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
         super().__init__(scope, construct_id)
         self._config = config
         self.topic = self._build_topic()
         self._action = cloudwatch_actions.SnsAction(self.topic)
         self.alarms: list[cloudwatch.Alarm] = []
+
+    def watch(
+        self,
+        *,
+        dead_letter_queues: Mapping[str, sqs.IQueue],
+        functions: Mapping[str, lambda_.IFunction],
+    ) -> None:
         for name, queue in dead_letter_queues.items():
-            self._build_dlq_alarm(name, queue)
+            self.watch_dead_letter_queue(name, queue)
         for name, function in functions.items():
-            self._build_error_alarm(name, function)
+            self.watch_function_errors(name, function)
 
     def _build_topic(self) -> sns.Topic:
         topic = sns.Topic(
@@ -48,29 +52,32 @@ class Monitoring(Construct):
             topic.add_subscription(subscriptions.EmailSubscription(self._config.alert_email))
         return topic
 
-    def _build_dlq_alarm(self, name: str, queue: sqs.IQueue) -> None:
+    def watch_dead_letter_queue(self, name: str, queue: sqs.IQueue) -> cloudwatch.Alarm:
         metric = queue.metric_approximate_number_of_messages_visible(
             period=Duration.minutes(c.ALARM_PERIOD_MINUTES),
             statistic=cloudwatch.Stats.MAXIMUM,
         )
-        self._alarm(
+        return self.watch_metric(
             f"{name}DlqNotEmpty",
             metric,
             f"wardfund {self._config.stage}: messages in the {name} dead-letter queue",
         )
 
-    def _build_error_alarm(self, name: str, function: lambda_.IFunction) -> None:
+    def watch_function_errors(self, name: str, function: lambda_.IFunction) -> cloudwatch.Alarm:
         metric = function.metric_errors(
             period=Duration.minutes(c.ALARM_PERIOD_MINUTES),
             statistic=cloudwatch.Stats.SUM,
         )
-        self._alarm(
+        return self.watch_metric(
             f"{name}Errors",
             metric,
             f"wardfund {self._config.stage}: the {name} function reported errors",
         )
 
-    def _alarm(self, construct_id: str, metric: cloudwatch.Metric, description: str) -> None:
+    def watch_metric(
+        self, construct_id: str, metric: cloudwatch.IMetric, description: str
+    ) -> cloudwatch.Alarm:
+        """Alarm (and notify the topic) when the metric reaches 1 in a period."""
         alarm = cloudwatch.Alarm(
             self,
             construct_id,
@@ -84,3 +91,4 @@ class Monitoring(Construct):
         alarm.add_alarm_action(self._action)
         alarm.add_ok_action(self._action)
         self.alarms.append(alarm)
+        return alarm

@@ -5,25 +5,26 @@ the handler itself skips off-weeks. Scheduler invokes the function asynchronousl
 can fail and both end in the same DLQ:
 * Scheduler cannot invoke (throttled, permissions): its retry policy, then the DLQ;
 * the function fails: Lambda's async retries, then the function's DLQ.
+The run's emails (statements, national summary, payout-failure alerts) are not sent from here:
+the run writes the items, and the table's stream makes them due (see notifications.py).
 """
 
 from __future__ import annotations
 
-from aws_cdk import Aws, Duration, TimeZone
+from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_scheduler as scheduler
-from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_secretsmanager as secretsmanager
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
 from infra.constructs.lambda_function import WardfundFunction
 from infra.constructs.messaging import build_dead_letter_queue
+from infra.constructs.schedules import WeeklyTime, weekly_lambda_schedule
 from infra.nag import acknowledge, resource_finding
 
 
@@ -39,7 +40,6 @@ class Payouts(Construct):
         idempotency_table: dynamodb.ITable,
         api_key_secret: secretsmanager.ISecret,
         bank_files_bucket: s3.IBucket,
-        notifications_queue: sqs.IQueue,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
@@ -51,9 +51,9 @@ class Payouts(Construct):
             "and of the run function's async invocations; a DLQ needs no DLQ.",
         )
         self.run = self._build_run_function(
-            layer, table, idempotency_table, api_key_secret, bank_files_bucket, notifications_queue
+            layer, table, idempotency_table, api_key_secret, bank_files_bucket
         )
-        self.schedule = self._build_schedule()
+        self.schedule, self.scheduler_role = self._build_schedule()
 
     def _build_run_function(
         self,
@@ -62,7 +62,6 @@ class Payouts(Construct):
         idempotency_table: dynamodb.ITable,
         api_key_secret: secretsmanager.ISecret,
         bank_files_bucket: s3.IBucket,
-        notifications_queue: sqs.IQueue,
     ) -> WardfundFunction:
         run = WardfundFunction(
             self,
@@ -77,7 +76,6 @@ class Payouts(Construct):
                 "IDEMPOTENCY_TABLE_NAME": idempotency_table.table_name,
                 "STRIPE_API_KEY_SECRET_NAME": c.api_key_secret_name(self._config.stage),
                 "BANK_FILES_BUCKET": bank_files_bucket.bucket_name,
-                "NOTIFICATIONS_QUEUE_URL": notifications_queue.queue_url,
                 "PAYOUT_FREQUENCY": self._config.payout_frequency,
             },
         )
@@ -89,7 +87,6 @@ class Payouts(Construct):
         run.allow(c.IDEMPOTENCY_ACTIONS, [idempotency_table.table_arn])
         run.allow(["secretsmanager:GetSecretValue"], [api_key_secret.secret_arn])
         run.allow(["s3:PutObject"], [bank_files_bucket.arn_for_objects("*")])
-        run.allow(["sqs:SendMessage"], [notifications_queue.queue_arn])
         policy = run.role.node.find_child("DefaultPolicy")
         acknowledge(
             policy,
@@ -100,52 +97,24 @@ class Payouts(Construct):
         )
         return run
 
-    def _build_scheduler_role(self) -> iam.Role:
-        """Assumed by EventBridge Scheduler for this account only; LambdaInvoke adds
-        lambda:InvokeFunction on the run function and sqs:SendMessage on the DLQ."""
-        return iam.Role(
-            self,
-            "SchedulerRole",
-            assumed_by=iam.ServicePrincipal(
-                "scheduler.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
-            ),
-            description="EventBridge Scheduler: invoke the wardfund payout run",
-        )
-
-    def _build_schedule(self) -> scheduler.Schedule:
+    def _build_schedule(self) -> tuple[scheduler.Schedule, iam.Role]:
         name = c.payout_schedule_name(self._config.stage)
-        role = self._build_scheduler_role()
-        schedule = scheduler.Schedule(
+        return weekly_lambda_schedule(
             self,
-            "WeeklySchedule",
-            schedule_name=name,
+            schedule_id="WeeklySchedule",
+            role_id="SchedulerRole",
+            name=name,
             description="Weekly campaign payout run (the handler skips off-weeks if fortnightly).",
-            schedule=scheduler.ScheduleExpression.cron(
-                minute=c.PAYOUT_SCHEDULE_MINUTE,
+            when=WeeklyTime(
+                weekday=c.PAYOUT_SCHEDULE_WEEKDAY,
                 hour=c.PAYOUT_SCHEDULE_HOUR,
-                week_day=c.PAYOUT_SCHEDULE_WEEKDAY,
-                time_zone=TimeZone.of(c.PAYOUT_SCHEDULE_TIME_ZONE),
+                minute=c.PAYOUT_SCHEDULE_MINUTE,
+                time_zone=c.PAYOUT_SCHEDULE_TIME_ZONE,
             ),
-            target=targets.LambdaInvoke(
-                self.run.function,
-                input=scheduler.ScheduleTargetInput.from_object(
-                    {
-                        "scheduled_time": scheduler.ContextAttribute.scheduled_time,
-                        "schedule": name,
-                    }
-                ),
-                retry_attempts=c.PAYOUT_SCHEDULE_RETRY_ATTEMPTS,
-                max_event_age=Duration.hours(c.PAYOUT_SCHEDULE_MAX_EVENT_AGE_HOURS),
-                dead_letter_queue=self.dlq,
-                role=role,
-            ),
+            function=self.run.function,
+            payload={"scheduled_time": scheduler.ContextAttribute.scheduled_time, "schedule": name},
+            retry_attempts=c.PAYOUT_SCHEDULE_RETRY_ATTEMPTS,
+            max_event_age=Duration.hours(c.PAYOUT_SCHEDULE_MAX_EVENT_AGE_HOURS),
+            dead_letter_queue=self.dlq,
+            purpose="payout run",
         )
-        policy = role.node.find_child("DefaultPolicy")
-        acknowledge(
-            policy,
-            resource_finding(policy, "AwsSolutions-IAM5", f"{self.run.function.function_arn}:*"),
-            "CDK's LambdaInvoke target grants lambda:InvokeFunction on the run function and "
-            "its qualified ARNs (versions/aliases, ':*'); it is still only this one function.",
-        )
-        return schedule

@@ -1,16 +1,20 @@
-"""Replaceable resources: the API, functions, queues, schedule and alarms.
+"""Replaceable resources: the API, functions, queues, schedules and alarms.
 
-Reads the stateful stack's tables and secrets through cross-stack references; the bank-files
-bucket and SES are addressed by their fixed names.
+Reads the stateful stack's tables, the table's stream and the secrets through cross-stack
+references; the bank-files bucket and SES are addressed by their fixed names.
+
+Outputs `EventsQueueUrl` (read by the CLI, shared/wardfund/cli/target.py) and `WebhookUrl`
+(registered in Stripe as the webhook endpoint).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Stack
+from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
+from infra import constants as c
 from infra.config import StageConfig
 from infra.constructs.bank_files import import_bank_files_bucket
 from infra.constructs.donations_api import DonationsApi
@@ -20,6 +24,7 @@ from infra.constructs.messaging import Messaging
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.notifications import Notifications
 from infra.constructs.payouts import Payouts
+from infra.constructs.reconciliation import Reconciliation
 from infra.constructs.stripe_event_destination import StripeEventDestination
 from infra.stacks.stateful_stack import StatefulStack
 
@@ -42,6 +47,7 @@ class StatelessStack(Stack):
         secrets = stateful.stripe_secrets
 
         layer = DependenciesLayer(self, "Dependencies").layer
+        self.monitoring = Monitoring(self, "Monitoring", config=config)
         self.messaging = Messaging(self, "Messaging", config=config)
         self.api = DonationsApi(
             self,
@@ -57,7 +63,6 @@ class StatelessStack(Stack):
             config=config,
             layer=layer,
             events_queue=self.messaging.events_queue,
-            notifications_queue=self.messaging.notifications_queue,
             table=table,
         )
         self.payouts = Payouts(
@@ -69,19 +74,32 @@ class StatelessStack(Stack):
             idempotency_table=idempotency_table,
             api_key_secret=secrets.api_key,
             bank_files_bucket=bucket,
-            notifications_queue=self.messaging.notifications_queue,
+        )
+        self.reconciliation = Reconciliation(
+            self,
+            "Reconciliation",
+            config=config,
+            layer=layer,
+            table=table,
+            api_key_secret=secrets.api_key,
         )
         self.notifications = Notifications(
             self,
             "Notifications",
             config=config,
             layer=layer,
-            notifications_queue=self.messaging.notifications_queue,
             table=table,
             idempotency_table=idempotency_table,
             bank_files_bucket=bucket,
+            failure_queue=self.messaging.notifications_dlq,
+            alarm_topic=self.monitoring.topic,
         )
-        dead_letter_queues = {**self.messaging.dead_letter_queues, "Payouts": self.payouts.dlq}
+        dead_letter_queues = {
+            **self.messaging.dead_letter_queues,
+            "Payouts": self.payouts.dlq,
+            "Reconcile": self.reconciliation.dlq,
+            "Alarms": self.notifications.alarms_dlq,
+        }
         self.stripe_destination: StripeEventDestination | None = None
         if config.stripe_event_destination:
             self.stripe_destination = StripeEventDestination(
@@ -91,15 +109,32 @@ class StatelessStack(Stack):
                 events_queue=self.messaging.events_queue,
             )
             dead_letter_queues["StripeEventDelivery"] = self.stripe_destination.delivery_dlq
-        self.monitoring = Monitoring(
-            self,
-            "Monitoring",
-            config=config,
+        self.monitoring.watch(
             dead_letter_queues=dead_letter_queues,
             functions={
                 "Receive": self.api.receive.function,
                 "Process": self.processing.process.function,
                 "RunPayouts": self.payouts.run.function,
                 "SendNotifications": self.notifications.send.function,
+                "RaiseAlerts": self.notifications.alarms.function,
+                "Reconcile": self.reconciliation.reconcile.function,
             },
+        )
+        self.monitoring.watch_metric(
+            "EventsNotReconciled",
+            self.reconciliation.not_reconciled_metric(),
+            f"wardfund {config.stage}: the weekly reconciliation left Stripe events unapplied "
+            "(waiting for another event, or unreadable); see the Reconcile function's log",
+        )
+        CfnOutput(
+            self,
+            c.OUTPUT_EVENTS_QUEUE_URL,
+            value=self.messaging.events_queue.queue_url,
+            description="Queue of verified Stripe events (EVENTS_QUEUE_URL)",
+        )
+        CfnOutput(
+            self,
+            c.OUTPUT_WEBHOOK_URL,
+            value=self.api.webhook_url,
+            description="Register this in Stripe as the webhook endpoint",
         )

@@ -2,7 +2,9 @@
 
 The app holds both stages side by side, exactly as `infra/app.py` builds each of them:
 * dev  - cdk.json defaults (weekly payouts, no Stripe Event Destination, no alert email);
-* prod - fortnightly payouts, alert email, and the optional Stripe Event Destination path.
+* prod - fortnightly payouts, alert email, the email content choices (organisation name,
+  customer portal, payment-failed emails, permissibility thresholds), and the optional Stripe
+  Event Destination path.
 so the tests see the defaults, the prod-only retention, and the optional path in one synth.
 
 Run these without xdist workers (`uv run pytest tests/infra -q`): each worker would synthesise
@@ -37,6 +39,10 @@ PROD_CONTEXT = {
     "alert_email": "ops@wardfund.example",
     "stripe_event_destination": True,
     "stripe_event_source_name": "aws.partner/stripe.com/acct_123/ed_test_456",
+    "organisation_name": "Common Ground",
+    "customer_portal_url": "https://billing.stripe.com/p/login/wardfund",
+    "payment_failed_emails": True,
+    "permissibility_thresholds_pence": [50000, 7500],  # as cdk.json would hold it
 }
 
 _HERE = Path(__file__).parent

@@ -23,8 +23,14 @@ EXPECTED_ACKNOWLEDGMENTS = {
     "Stateful/StripeSecrets/ApiKey": {"AwsSolutions-SMG4"},
     "Stateless/DonationsApi/HttpApi/POST--stripe--webhook": {"AwsSolutions-APIG4"},
     "Stateless/Payouts/RunDlq": {"AwsSolutions-SQS3"},
+    "Stateless/Reconciliation/ReconcileDlq": {"AwsSolutions-SQS3"},
+    "Stateless/Messaging/NotificationsDlq": {"AwsSolutions-SQS3"},
+    "Stateless/Notifications/AlarmsDlq": {"AwsSolutions-SQS3"},
     "Stateless/Payouts/SchedulerRole/DefaultPolicy": {
         "AwsSolutions-IAM5[Resource::<PayoutsRunFunction33C0DDF2.Arn>:*]"
+    },
+    "Stateless/Reconciliation/SchedulerRole/DefaultPolicy": {
+        "AwsSolutions-IAM5[Resource::<ReconciliationReconcileFunctionC190012C.Arn>:*]"
     },
     "Stateless/Payouts/Run/Role/DefaultPolicy": {
         "AwsSolutions-IAM5[Resource::*]",
@@ -38,7 +44,12 @@ EXPECTED_ACKNOWLEDGMENTS = {
     },
     **{
         f"Stateless/{area}/{fn}/Role/DefaultPolicy": {"AwsSolutions-IAM5[Resource::*]"}
-        for area, fn in (("DonationsApi", "Receive"), ("EventProcessing", "Process"))
+        for area, fn in (
+            ("DonationsApi", "Receive"),
+            ("EventProcessing", "Process"),
+            ("Notifications", "Alarms"),
+            ("Reconciliation", "Reconcile"),
+        )
     },
     **{
         f"Stateless/{path}/Function": {"AwsSolutions-L1"}
@@ -47,6 +58,8 @@ EXPECTED_ACKNOWLEDGMENTS = {
             "EventProcessing/Process",
             "Payouts/Run",
             "Notifications/Send",
+            "Notifications/Alarms",
+            "Reconciliation/Reconcile",
         )
     },
 }
@@ -118,7 +131,7 @@ def test_cfn_lint_is_clean(synth: Synthesis) -> None:
 # --- alarms -----------------------------------------------------------------------------------
 
 
-def test_alarm_on_every_dlq_and_every_function(synth: Synthesis) -> None:
+def test_alarm_on_every_dlq_every_function_and_unreconciled_events(synth: Synthesis) -> None:
     for stage in synth.stages:
         s = stage.stateless
         topic = stage.ref(s.monitoring.topic)
@@ -127,7 +140,13 @@ def test_alarm_on_every_dlq_and_every_function(synth: Synthesis) -> None:
             for r in stage.resources("stateless").values()
             if r["Type"] == "AWS::CloudWatch::Alarm"
         ]
-        dlqs = [s.messaging.events_dlq, s.messaging.notifications_dlq, s.payouts.dlq]
+        dlqs = [
+            s.messaging.events_dlq,
+            s.messaging.notifications_dlq,
+            s.payouts.dlq,
+            s.reconciliation.dlq,
+            s.notifications.alarms_dlq,
+        ]
         if s.stripe_destination is not None:
             dlqs.append(s.stripe_destination.delivery_dlq)
         functions = [
@@ -135,8 +154,10 @@ def test_alarm_on_every_dlq_and_every_function(synth: Synthesis) -> None:
             s.processing.process.function,
             s.payouts.run.function,
             s.notifications.send.function,
+            s.notifications.alarms.function,
+            s.reconciliation.reconcile.function,
         ]
-        assert len(alarms) == len(dlqs) + len(functions)
+        assert len(alarms) == len(dlqs) + len(functions) + 1
         for alarm in alarms:
             assert alarm["AlarmActions"] == [topic]
             assert alarm["OKActions"] == [topic]
@@ -155,12 +176,27 @@ def test_alarm_on_every_dlq_and_every_function(synth: Synthesis) -> None:
             if a["MetricName"] == "Errors" and a["Namespace"] == "AWS/Lambda"
         }
         assert watched_functions == {json.dumps(stage.ref(f)) for f in functions}
+        # the reconcile function's Powertools metric (namespace and service dimension)
+        (not_reconciled,) = [a for a in alarms if a["MetricName"] == "EventsNotReconciled"]
+        assert not_reconciled["Namespace"] == "Wardfund"
+        assert not_reconciled["Dimensions"] == [{"Name": "service", "Value": "wardfund"}]
+        assert not_reconciled["Statistic"] == "Sum"
+
+
+def test_reconcile_emits_the_metric_the_alarm_watches() -> None:
+    source = (REPO_ROOT / "functions" / "reconcile" / "run.py").read_text()
+    assert 'name="EventsNotReconciled"' in source
+    observability = (REPO_ROOT / "shared" / "wardfund" / "observability.py").read_text()
+    assert 'Metrics(namespace="Wardfund", service="wardfund")' in observability
 
 
 def test_alert_email_subscribes_only_when_configured(
     dev: StageTemplates, prod: StageTemplates
 ) -> None:
-    dev.stateless_template.resource_count_is("AWS::SNS::Subscription", 0)
+    # dev: only the alarms function's subscription (see test_infra_messaging.py)
+    dev.stateless_template.resource_count_is("AWS::SNS::Subscription", 1)
+    dev.stateless_template.has_resource_properties("AWS::SNS::Subscription", {"Protocol": "lambda"})
+    prod.stateless_template.resource_count_is("AWS::SNS::Subscription", 2)
     prod.stateless_template.has_resource_properties(
         "AWS::SNS::Subscription",
         {

@@ -28,6 +28,39 @@ def test_defaults_are_a_dev_stage_with_weekly_payouts() -> None:
     assert config.alert_email is None
     assert config.stripe_event_destination is False
     assert not config.is_prod
+    # email choices: unset means the application's own defaults (shared/wardfund/settings.py)
+    assert config.organisation_name is None
+    assert config.customer_portal_url is None
+    assert config.payment_failed_emails is False
+    assert config.permissibility_thresholds_pence == (5000, 50000)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("5000,50000", (5000, 50000)),  # -c permissibility_thresholds_pence=5000,50000
+        (" 50000, 7500 ", (7500, 50000)),  # sorted, as settings.py sorts them
+        ([50000, 5000], (5000, 50000)),  # a list in cdk.json
+        ("", (5000, 50000)),
+    ],
+)
+def test_permissibility_thresholds_from_cli_or_cdk_json(
+    value: object, expected: tuple[int, ...]
+) -> None:
+    assert _config(permissibility_thresholds_pence=value).permissibility_thresholds_pence == (
+        expected
+    )
+
+
+def test_email_choices_from_cli_strings() -> None:
+    config = _config(
+        organisation_name=" Common Ground ",
+        customer_portal_url="https://billing.stripe.com/p/login/abc",
+        payment_failed_emails="true",
+    )
+    assert config.organisation_name == "Common Ground"
+    assert config.customer_portal_url == "https://billing.stripe.com/p/login/abc"
+    assert config.payment_failed_emails is True
 
 
 def test_cdk_json_context_selects_dev_and_recommended_flags() -> None:
@@ -53,6 +86,11 @@ def test_cdk_json_context_selects_dev_and_recommended_flags() -> None:
             "stripe_event_source_name",
         ),
         ({"log_level": "chatty"}, "log_level"),
+        ({"customer_portal_url": "http://billing.example/p"}, "customer_portal_url"),
+        ({"customer_portal_url": "billing.stripe.com"}, "customer_portal_url"),
+        ({"payment_failed_emails": "sometimes"}, "payment_failed_emails"),
+        ({"permissibility_thresholds_pence": "50,five hundred"}, "permissibility_thresholds"),
+        ({"permissibility_thresholds_pence": "0,500"}, "permissibility_thresholds"),
     ],
 )
 def test_bad_context_stops_synthesis_with_a_clear_message(

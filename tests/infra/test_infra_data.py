@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from conftest import StageTemplates, Synthesis
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _table(stage: StageTemplates, table: Any) -> dict[str, Any]:
@@ -28,7 +31,8 @@ def test_main_table_keys_billing_pitr_ttl_encryption(dev: StageTemplates) -> Non
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert props["SSESpecification"] == {"SSEEnabled": True}  # AWS managed KMS key
-    assert "StreamSpecification" not in props
+    # the outbox of the notifications function: new and old images (PAYOUT# status changes)
+    assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
     assert "GlobalSecondaryIndexes" not in props
 
 
@@ -40,6 +44,7 @@ def test_idempotency_table_matches_powertools_defaults(dev: StageTemplates) -> N
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert props["SSESpecification"] == {"SSEEnabled": True}
+    assert "StreamSpecification" not in props
 
 
 def test_bank_files_bucket_is_private_encrypted_versioned_with_lifecycle(
@@ -173,7 +178,13 @@ def test_deletion_protection_only_in_prod(
 def test_prod_keeps_dead_letter_queues_and_logs(prod: StageTemplates, dev: StageTemplates) -> None:
     for stage, policy in ((dev, "Delete"), (prod, "Retain")):
         s = stage.stateless
-        dlqs = [s.messaging.events_dlq, s.messaging.notifications_dlq, s.payouts.dlq]
+        dlqs = [
+            s.messaging.events_dlq,
+            s.messaging.notifications_dlq,
+            s.payouts.dlq,
+            s.reconciliation.dlq,
+            s.notifications.alarms_dlq,
+        ]
         if s.stripe_destination is not None:
             dlqs.append(s.stripe_destination.delivery_dlq)
         for dlq in dlqs:
@@ -181,7 +192,7 @@ def test_prod_keeps_dead_letter_queues_and_logs(prod: StageTemplates, dev: Stage
         log_groups = [
             r for r in stage.resources("stateless").values() if r["Type"] == "AWS::Logs::LogGroup"
         ]
-        assert len(log_groups) == 5  # four functions + API access logs
+        assert len(log_groups) == 7  # six functions + API access logs
         assert {r["DeletionPolicy"] for r in log_groups} == {policy}
 
 
@@ -202,3 +213,46 @@ def test_stacks_are_environment_agnostic_and_split_by_lifetime(synth: Synthesis)
         assert not any(
             t.startswith(("AWS::Lambda", "AWS::SQS", "AWS::ApiGateway")) for t in stateful_types
         )
+
+
+# --- stack outputs (the CLI's deployed mode) --------------------------------------------------
+
+
+def _outputs(template: Any) -> dict[str, Any]:
+    """Outputs an operator or the CLI reads (not CDK's cross-stack `PublishOutput...`)."""
+    return {
+        key: output["Value"]
+        for key, output in template.to_json().get("Outputs", {}).items()
+        if not key.startswith(("PublishOutput", "ExportsOutput", "EmailDkimRecord"))
+    }
+
+
+@pytest.mark.parametrize("stage_name", ["dev", "prod"])
+def test_stack_outputs_for_the_cli(synth: Synthesis, stage_name: str) -> None:
+    stage = synth.dev if stage_name == "dev" else synth.prod
+    assert _outputs(stage.stateful_template) == {
+        "TableName": stage.ref(stage.stateful.data.table),
+        "IdempotencyTableName": stage.ref(stage.stateful.data.idempotency_table),
+        "BankFilesBucket": stage.ref(stage.stateful.bank_files.bucket),
+        "StripeApiKeySecretName": f"wardfund/{stage_name}/stripe/api-key",
+        "StripeWebhookSecretName": f"wardfund/{stage_name}/stripe/webhook-signing-secret",
+    }
+    api = stage.stateless.api.api
+    assert _outputs(stage.stateless_template) == {
+        "EventsQueueUrl": stage.ref(stage.stateless.messaging.events_queue),
+        "WebhookUrl": {"Fn::Join": ["", [stage.arn(api, "ApiEndpoint"), "/stripe/webhook"]]},
+    }
+
+
+def test_outputs_are_what_the_cli_reads_from_the_stacks_it_names(synth: Synthesis) -> None:
+    target = pytest.importorskip("wardfund.cli.target", reason="the CLI extra is not installed")
+    # the CLI describes the stacks `Wardfund-<stage>-Stateful` and `Wardfund-<stage>-Stateless`
+    source = (REPO_ROOT / "shared" / "wardfund" / "cli" / "target.py").read_text()
+    assert '"Wardfund-{stage}-{kind}"' in source
+    assert '("Stateful", "Stateless")' in source
+    for stage in synth.stages:
+        assert stage.stateful.stack_name == f"Wardfund-{stage.config.stage}-Stateful"
+        assert stage.stateless.stack_name == f"Wardfund-{stage.config.stage}-Stateless"
+        # every output the CLI maps to a setting is there, in one of the two stacks
+        published = set(_outputs(stage.stateful_template)) | set(_outputs(stage.stateless_template))
+        assert set(target.STACK_OUTPUTS) <= published

@@ -18,6 +18,7 @@ POWERTOOLS_ENV = {
     "POWERTOOLS_METRICS_NAMESPACE": "Wardfund",
     "LOG_LEVEL": "INFO",
 }
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _functions(stage: StageTemplates) -> dict[str, Any]:
@@ -27,6 +28,8 @@ def _functions(stage: StageTemplates) -> dict[str, Any]:
         "process": s.processing.process,
         "run": s.payouts.run,
         "send": s.notifications.send,
+        "alarms": s.notifications.alarms,
+        "reconcile": s.reconciliation.reconcile,
     }
 
 
@@ -34,11 +37,11 @@ def _function_json(stage: StageTemplates, name: str) -> dict[str, Any]:
     return stage.resource(_functions(stage)[name].function)["Properties"]
 
 
-def test_exactly_four_functions_with_one_shared_layer(dev: StageTemplates) -> None:
+def test_exactly_six_functions_with_one_shared_layer(dev: StageTemplates) -> None:
     # Given the dev stateless stack
     template = dev.stateless_template
-    # Then it declares the four handlers and one dependency layer, nothing else
-    template.resource_count_is("AWS::Lambda::Function", 4)
+    # Then it declares the six handlers and one dependency layer, nothing else
+    template.resource_count_is("AWS::Lambda::Function", 6)
     template.resource_count_is("AWS::Lambda::LayerVersion", 1)
     template.has_resource_properties(
         "AWS::Lambda::LayerVersion",
@@ -52,7 +55,9 @@ def test_exactly_four_functions_with_one_shared_layer(dev: StageTemplates) -> No
         ("receive", "functions.donations.receive.handler", 256, 10),
         ("process", "functions.donations.process.handler", 512, 30),
         ("run", "functions.payouts.run.handler", 512, 300),
-        ("send", "functions.notifications.send.handler", 256, 30),
+        ("send", "functions.notifications.send.handler", 256, 60),
+        ("alarms", "functions.notifications.alarms.handler", 256, 30),
+        ("reconcile", "functions.reconcile.run.handler", 512, 300),
     ],
 )
 def test_function_runtime_and_observability(
@@ -106,7 +111,6 @@ def test_process_environment(dev: StageTemplates) -> None:
         **POWERTOOLS_ENV,
         "TABLE_NAME": dev.ref(dev.stateful.data.table),
         "EVENTS_QUEUE_URL": dev.ref(dev.stateless.messaging.events_queue),
-        "NOTIFICATIONS_QUEUE_URL": dev.ref(dev.stateless.messaging.notifications_queue),
     }
 
 
@@ -135,7 +139,6 @@ def test_run_environment_and_concurrency(synth: Synthesis, stage_name: str, freq
         "IDEMPOTENCY_TABLE_NAME": stage.ref(stage.stateful.data.idempotency_table),
         "STRIPE_API_KEY_SECRET_NAME": f"wardfund/{stage_name}/stripe/api-key",
         "BANK_FILES_BUCKET": _bucket_name(stage_name),
-        "NOTIFICATIONS_QUEUE_URL": stage.ref(stage.stateless.messaging.notifications_queue),
         "PAYOUT_FREQUENCY": frequency,
     }
     # A money path: never two runs at once; failed async invocations land in the run DLQ
@@ -152,41 +155,100 @@ def test_run_environment_and_concurrency(synth: Synthesis, stage_name: str, freq
 
 
 def test_only_run_has_reserved_concurrency(dev: StageTemplates) -> None:
-    for name in ("receive", "process", "send"):
+    for name in ("receive", "process", "send", "alarms", "reconcile"):
         assert "ReservedConcurrentExecutions" not in _function_json(dev, name)
 
 
-@pytest.mark.parametrize(
-    ("stage_name", "sender", "reply_to", "finance"),
-    [
-        (
-            "dev",
-            "donations@wardfund.example",
-            "finance@wardfund.example",
-            "finance@wardfund.example",
-        ),
-        (
-            "prod",
-            "donations@mail.wardfund.example",
-            "finance@mail.wardfund.example",
-            "finance@mail.wardfund.example",
-        ),
-    ],
-)
-def test_send_environment(
-    synth: Synthesis, stage_name: str, sender: str, reply_to: str, finance: str
-) -> None:
+def test_send_environment_dev_defaults(dev: StageTemplates) -> None:
+    env = dev.resolve_cross_stack(_function_json(dev, "send")["Environment"]["Variables"])
+    assert env == {
+        **POWERTOOLS_ENV,
+        "TABLE_NAME": dev.ref(dev.stateful.data.table),
+        "IDEMPOTENCY_TABLE_NAME": dev.ref(dev.stateful.data.idempotency_table),
+        "BANK_FILES_BUCKET": _bucket_name("dev"),
+        "SENDER_ADDRESS": "donations@wardfund.example",
+        "REPLY_TO_ADDRESS": "finance@wardfund.example",
+        "SES_CONFIGURATION_SET": "wardfund-dev-email",
+        "NATIONAL_FINANCE_EMAIL": "finance@wardfund.example",
+        # the defaults of shared/wardfund/settings.py, written out
+        "PAYMENT_FAILED_EMAILS": "false",
+        "PERMISSIBILITY_THRESHOLDS_PENCE": "5000,50000",
+        # ORGANISATION_NAME and CUSTOMER_PORTAL_URL unset: the code's own defaults
+    }
+
+
+def test_send_environment_prod_context_choices(prod: StageTemplates) -> None:
+    env = prod.resolve_cross_stack(_function_json(prod, "send")["Environment"]["Variables"])
+    assert env == {
+        **POWERTOOLS_ENV,
+        "TABLE_NAME": prod.ref(prod.stateful.data.table),
+        "IDEMPOTENCY_TABLE_NAME": prod.ref(prod.stateful.data.idempotency_table),
+        "BANK_FILES_BUCKET": _bucket_name("prod"),
+        "SENDER_ADDRESS": "donations@mail.wardfund.example",
+        "REPLY_TO_ADDRESS": "finance@mail.wardfund.example",
+        "SES_CONFIGURATION_SET": "wardfund-prod-email",
+        "NATIONAL_FINANCE_EMAIL": "finance@mail.wardfund.example",
+        "ORGANISATION_NAME": "Common Ground",
+        "CUSTOMER_PORTAL_URL": "https://billing.stripe.com/p/login/wardfund",
+        "PAYMENT_FAILED_EMAILS": "true",
+        "PERMISSIBILITY_THRESHOLDS_PENCE": "7500,50000",  # sorted, as settings.py sorts them
+    }
+
+
+def test_send_environment_names_are_the_settings_the_code_reads(dev: StageTemplates) -> None:
+    # Every variable set on the send function is one shared/wardfund/settings.py reads
+    settings_source = (REPO_ROOT / "shared" / "wardfund" / "settings.py").read_text()
+    env = _function_json(dev, "send")["Environment"]["Variables"]
+    for name in set(env) - set(POWERTOOLS_ENV):
+        assert f'"{name}"' in settings_source, name
+
+
+@pytest.mark.parametrize("stage_name", ["dev", "prod"])
+def test_alarms_environment_and_async_failures(synth: Synthesis, stage_name: str) -> None:
     stage = synth.dev if stage_name == "dev" else synth.prod
-    env = stage.resolve_cross_stack(_function_json(stage, "send")["Environment"]["Variables"])
+    notifications = stage.stateless.notifications
+    props = _function_json(stage, "alarms")
+    env = stage.resolve_cross_stack(props["Environment"]["Variables"])
+    assert env == {**POWERTOOLS_ENV, "TABLE_NAME": stage.ref(stage.stateful.data.table)}
+    # Invoked by SNS (asynchronously): failed invocations land in its own DLQ
+    assert props["DeadLetterConfig"] == {"TargetArn": stage.arn(notifications.alarms_dlq)}
+    stage.stateless_template.has_resource_properties(
+        "AWS::Lambda::EventInvokeConfig",
+        {
+            "FunctionName": stage.ref(notifications.alarms.function),
+            "MaximumRetryAttempts": 2,
+            "MaximumEventAgeInSeconds": 6 * 3600,
+        },
+    )
+
+
+@pytest.mark.parametrize("stage_name", ["dev", "prod"])
+def test_reconcile_environment_and_async_failures(synth: Synthesis, stage_name: str) -> None:
+    stage = synth.dev if stage_name == "dev" else synth.prod
+    reconciliation = stage.stateless.reconciliation
+    props = _function_json(stage, "reconcile")
+    env = stage.resolve_cross_stack(props["Environment"]["Variables"])
     assert env == {
         **POWERTOOLS_ENV,
         "TABLE_NAME": stage.ref(stage.stateful.data.table),
-        "IDEMPOTENCY_TABLE_NAME": stage.ref(stage.stateful.data.idempotency_table),
-        "SENDER_ADDRESS": sender,
-        "REPLY_TO_ADDRESS": reply_to,
-        "SES_CONFIGURATION_SET": f"wardfund-{stage_name}-email",
-        "NATIONAL_FINANCE_EMAIL": finance,
+        "STRIPE_API_KEY_SECRET_NAME": f"wardfund/{stage_name}/stripe/api-key",
     }
+    assert props["DeadLetterConfig"] == {"TargetArn": stage.arn(reconciliation.dlq)}
+    stage.stateless_template.has_resource_properties(
+        "AWS::Lambda::EventInvokeConfig",
+        {
+            "FunctionName": stage.ref(reconciliation.reconcile.function),
+            "MaximumRetryAttempts": 2,
+            "MaximumEventAgeInSeconds": 3600,  # no retry after the 06:00 payout run
+        },
+    )
+
+
+def test_no_function_is_told_about_a_notifications_queue(synth: Synthesis) -> None:
+    for stage in synth.stages:
+        for name in _functions(stage):
+            env = _function_json(stage, name)["Environment"]["Variables"]
+            assert "NOTIFICATIONS_QUEUE_URL" not in env, name
 
 
 # --- assets -----------------------------------------------------------------------------------
@@ -209,6 +271,8 @@ def _files(folder: Path) -> set[str]:
         ("process", "functions/donations/process.py"),
         ("run", "functions/payouts/run.py"),
         ("send", "functions/notifications/send.py"),
+        ("alarms", "functions/notifications/alarms.py"),
+        ("reconcile", "functions/reconcile/run.py"),
     ],
 )
 def test_function_asset_holds_only_its_handler_and_wardfund(
@@ -220,8 +284,7 @@ def test_function_asset_holds_only_its_handler_and_wardfund(
     assert "wardfund/__init__.py" in files
     assert "wardfund/settings.py" in files
     handlers = {f for f in files if f.startswith("functions/") and not f.endswith("__init__.py")}
-    repo_root = Path(__file__).resolve().parents[2]
-    assert handlers == ({handler_file} if (repo_root / handler_file).is_file() else set())
+    assert handlers == ({handler_file} if (REPO_ROOT / handler_file).is_file() else set())
     # And no third-party package, byte code or test file
     top_level = {f.split("/", 1)[0] for f in files}
     assert top_level <= {"functions", "wardfund"}
@@ -249,4 +312,4 @@ def test_no_handler_runs_from_an_unexpected_path(dev: StageTemplates) -> None:
         "AWS::Lambda::Function",
         {"Handler": Match.string_like_regexp(r"^functions\.[a-z_]+\.[a-z_]+\.handler$")},
     )
-    assert json.dumps(dev.stateless_template.to_json()).count('"Handler"') == 4
+    assert json.dumps(dev.stateless_template.to_json()).count('"Handler"') == 6

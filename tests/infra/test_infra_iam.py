@@ -117,25 +117,40 @@ def test_receive_role(stage: StageTemplates) -> None:
     assert conditional == []
 
 
+LEDGER = (  # DynamoLedgerStore: reads, puts, and TransactWriteItems (Put/Update/ConditionCheck)
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:ConditionCheckItem",
+)
+IDEMPOTENCY = (
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+)
+STREAM_READ = (
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+)
+
+
 def test_process_role(stage: StageTemplates) -> None:
     fn = stage.stateless.processing.process
     messaging = stage.stateless.messaging
     pairs, conditional = _grants(stage, fn.role)
-    table_actions = (
-        "dynamodb:GetItem",
-        "dynamodb:BatchGetItem",
-        "dynamodb:Query",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:ConditionCheckItem",
-    )
     assert pairs == (
         XRAY
         | _each(LOGS, stage.arn(fn.log_group))
-        | _each(table_actions, stage.arn(stage.stateful.data.table))
-        | _each(["sqs:SendMessage"], stage.arn(messaging.notifications_queue))
+        | _each(LEDGER, stage.arn(stage.stateful.data.table))
         | _each(CONSUME, stage.arn(messaging.events_queue))
     )
+    # An event that waits for another is postponed on its own receipt handle
+    assert ("sqs:ChangeMessageVisibility", _key(stage.arn(messaging.events_queue))) in pairs
+    # Emails are no longer queued: no SendMessage anywhere
+    assert not any(action == "sqs:SendMessage" for action, _ in pairs)
     assert conditional == []
 
 
@@ -151,21 +166,14 @@ def test_run_payouts_role(stage: StageTemplates) -> None:
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
     )
-    idempotency_actions = (
-        "dynamodb:GetItem",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-    )
     assert pairs == (
         XRAY
         | _each(LOGS, stage.arn(fn.log_group))
         | _each(table_actions, stage.arn(data.table))
-        | _each(idempotency_actions, stage.arn(data.idempotency_table))
+        | _each(IDEMPOTENCY, stage.arn(data.idempotency_table))
         | _each(["secretsmanager:GetSecretValue"], stage.ref(stage.stateful.stripe_secrets.api_key))
         | _each(["s3:PutObject"], _objects_of_bank_bucket(stage.config.stage))
-        | _each(["sqs:SendMessage"], stage.arn(stage.stateless.messaging.notifications_queue))
-        # the function's own async-failure DLQ
+        # the function's own async-failure DLQ (and nothing else: the run queues no emails)
         | _each(["sqs:SendMessage"], stage.arn(payouts.dlq))
     )
     assert conditional == []
@@ -186,13 +194,13 @@ def test_send_notifications_role(stage: StageTemplates) -> None:
         | _each(
             ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"), stage.arn(data.table)
         )
-        | _each(
-            ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
-            stage.arn(data.idempotency_table),
-        )
+        | _each(IDEMPOTENCY, stage.arn(data.idempotency_table))
+        # the event source mapping reads the table's stream with this role (that stream only)
+        | _each(STREAM_READ, stage.arn(data.table, "StreamArn"))
+        # ... and sends its on-failure notes to the notifications DLQ with it (send only)
+        | _each(["sqs:SendMessage"], stage.arn(stage.stateless.messaging.notifications_dlq))
         | _each(["s3:GetObject"], _objects_of_bank_bucket(stage.config.stage))
         | {(a, _key(r)) for a in ("ses:SendEmail", "ses:SendRawEmail") for r in ses_resources}
-        | _each(CONSUME, stage.arn(stage.stateless.messaging.notifications_queue))
     )
     # SES sending is allowed only From the configured sender address
     (ses_statement,) = conditional
@@ -202,16 +210,58 @@ def test_send_notifications_role(stage: StageTemplates) -> None:
     }
 
 
-def test_scheduler_role(stage: StageTemplates) -> None:
-    payouts = stage.stateless.payouts
-    run_arn = stage.arn(payouts.run.function)
-    pairs, conditional = _grants(stage, payouts.node.find_child("SchedulerRole"))
+def test_alarms_role_only_writes_alert_items(stage: StageTemplates) -> None:
+    notifications = stage.stateless.notifications
+    fn = notifications.alarms
+    pairs, conditional = _grants(stage, fn.role)
+    assert pairs == (
+        XRAY
+        | _each(LOGS, stage.arn(fn.log_group))
+        | _each(["dynamodb:PutItem"], stage.arn(stage.stateful.data.table))
+        # its own async-failure DLQ
+        | _each(["sqs:SendMessage"], stage.arn(notifications.alarms_dlq))
+    )
+    assert conditional == []
+
+
+def test_reconcile_role(stage: StageTemplates) -> None:
+    reconciliation = stage.stateless.reconciliation
+    fn = reconciliation.reconcile
+    pairs, conditional = _grants(stage, fn.role)
+    assert pairs == (
+        XRAY
+        | _each(LOGS, stage.arn(fn.log_group))
+        | _each(LEDGER, stage.arn(stage.stateful.data.table))
+        | _each(["secretsmanager:GetSecretValue"], stage.ref(stage.stateful.stripe_secrets.api_key))
+        # its own async-failure DLQ; it re-queues no events and sends no email
+        | _each(["sqs:SendMessage"], stage.arn(reconciliation.dlq))
+    )
+    assert conditional == []
+
+
+@pytest.mark.parametrize("area", ["payouts", "reconciliation"])
+def test_scheduler_roles(stage: StageTemplates, area: str) -> None:
+    construct = getattr(stage.stateless, area)
+    function = construct.run if area == "payouts" else construct.reconcile
+    fn_arn = stage.arn(function.function)
+    pairs, conditional = _grants(stage, construct.scheduler_role)
     assert pairs == {
-        ("lambda:InvokeFunction", _key(run_arn)),
-        ("lambda:InvokeFunction", _key({"Fn::Join": ["", [run_arn, ":*"]]})),
-        ("sqs:SendMessage", _key(stage.arn(payouts.dlq))),
+        ("lambda:InvokeFunction", _key(fn_arn)),
+        ("lambda:InvokeFunction", _key({"Fn::Join": ["", [fn_arn, ":*"]]})),
+        ("sqs:SendMessage", _key(stage.arn(construct.dlq))),
     }
     assert conditional == []
+
+
+def test_only_the_send_role_reads_the_stream(stage: StageTemplates) -> None:
+    readers = []
+    for resource in stage.resources("stateless").values():
+        if resource["Type"] != "AWS::IAM::Policy":
+            continue
+        text = json.dumps(resource["Properties"]["PolicyDocument"])
+        if "dynamodb:GetRecords" in text or "StreamArn" in text:
+            readers.extend(r["Ref"] for r in resource["Properties"]["Roles"])
+    assert readers == [stage.lid(stage.stateless.notifications.send.role)]
 
 
 def test_each_function_has_its_own_role_without_managed_policies(stage: StageTemplates) -> None:
@@ -219,7 +269,7 @@ def test_each_function_has_its_own_role_without_managed_policies(stage: StageTem
         r for r in stage.resources("stateless").values() if r["Type"] == "AWS::Lambda::Function"
     ]
     roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions]
-    assert len(set(roles)) == len(functions) == 4
+    assert len(set(roles)) == len(functions) == 6
     for role_id in roles:
         role = stage.resources("stateless")[role_id]["Properties"]
         assert "ManagedPolicyArns" not in role

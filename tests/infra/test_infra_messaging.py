@@ -1,14 +1,18 @@
-"""HTTP API, queues, event source mappings, the payout schedule, the optional EventBridge path."""
+"""HTTP API, queues, event source mappings (queue and table stream), the alarm topic's
+subscription, the payout and reconcile schedules, the optional EventBridge path."""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import pytest
 from aws_cdk.assertions import Match
 
+from wardfund.adapters.dynamodb.outbox_records import STREAM_FILTERS
+
 if TYPE_CHECKING:
-    from conftest import StageTemplates
+    from conftest import StageTemplates, Synthesis
 
 
 # --- HTTP API ---------------------------------------------------------------------------------
@@ -37,7 +41,9 @@ def test_http_api_routes_post_webhook_to_receive(dev: StageTemplates) -> None:
     }
 
 
-def test_only_this_api_route_may_invoke_receive(dev: StageTemplates) -> None:
+def test_only_this_api_route_may_invoke_receive_and_only_the_topic_alarms(
+    dev: StageTemplates,
+) -> None:
     api = dev.stateless.api
     dev.stateless_template.has_resource_properties(
         "AWS::Lambda::Permission",
@@ -53,7 +59,17 @@ def test_only_this_api_route_may_invoke_receive(dev: StageTemplates) -> None:
             },
         },
     )
-    dev.stateless_template.resource_count_is("AWS::Lambda::Permission", 1)
+    dev.stateless_template.has_resource_properties(
+        "AWS::Lambda::Permission",
+        {
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": dev.arn(dev.stateless.notifications.alarms.function),
+            "Principal": "sns.amazonaws.com",
+            "SourceArn": dev.ref(dev.stateless.monitoring.topic),
+        },
+    )
+    # Schedules invoke through their roles, event source mappings through the function's role
+    dev.stateless_template.resource_count_is("AWS::Lambda::Permission", 2)
 
 
 def test_default_stage_is_throttled_and_access_logged(dev: StageTemplates) -> None:
@@ -75,32 +91,45 @@ def _queue(stage: StageTemplates, queue: object) -> dict:
     return stage.resource(queue)["Properties"]  # type: ignore[arg-type]
 
 
-def test_work_queues_redrive_to_their_dlqs_after_five_receives(dev: StageTemplates) -> None:
+def test_events_queue_redrives_to_its_dlq_after_ten_receives(dev: StageTemplates) -> None:
     m = dev.stateless.messaging
-    for queue, dlq, consumer_timeout in (
-        (m.events_queue, m.events_dlq, 30),
-        (m.notifications_queue, m.notifications_dlq, 30),
-    ):
-        props = _queue(dev, queue)
-        assert props["RedrivePolicy"] == {
-            "deadLetterTargetArn": dev.arn(dlq),
-            "maxReceiveCount": 10,
-        }
-        # visibility >= 6x the consumer's timeout
-        assert props["VisibilityTimeout"] >= 6 * consumer_timeout
-        assert props["SqsManagedSseEnabled"] is True
-        assert _queue(dev, dlq)["MessageRetentionPeriod"] == 14 * 24 * 3600
+    props = _queue(dev, m.events_queue)
+    assert props["RedrivePolicy"] == {
+        "deadLetterTargetArn": dev.arn(m.events_dlq),
+        "maxReceiveCount": 10,
+    }
+    assert props["SqsManagedSseEnabled"] is True
+    assert _queue(dev, m.events_dlq)["MessageRetentionPeriod"] == 14 * 24 * 3600
 
 
-def test_visibility_timeouts_follow_the_consumer_timeouts(dev: StageTemplates) -> None:
+def test_visibility_timeout_follows_the_consumer_timeout(dev: StageTemplates) -> None:
     s = dev.stateless
-    functions = dev.resources("stateless")
-    for queue, fn in (
-        (s.messaging.events_queue, s.processing.process),
-        (s.messaging.notifications_queue, s.notifications.send),
-    ):
-        timeout = functions[dev.lid(fn.function)]["Properties"]["Timeout"]
-        assert _queue(dev, queue)["VisibilityTimeout"] >= 6 * timeout
+    timeout = dev.resource(s.processing.process.function)["Properties"]["Timeout"]
+    assert _queue(dev, s.messaging.events_queue)["VisibilityTimeout"] >= 6 * timeout
+
+
+def test_every_dead_letter_queue_keeps_messages_14_days_and_has_no_dlq(
+    dev: StageTemplates, prod: StageTemplates
+) -> None:
+    for stage in (dev, prod):
+        for dlq in _dead_letter_queues(stage):
+            props = _queue(stage, dlq)
+            assert props["MessageRetentionPeriod"] == 14 * 24 * 3600
+            assert "RedrivePolicy" not in props
+
+
+def _dead_letter_queues(stage: StageTemplates) -> list[Any]:
+    s = stage.stateless
+    dlqs = [
+        s.messaging.events_dlq,
+        s.messaging.notifications_dlq,
+        s.payouts.dlq,
+        s.reconciliation.dlq,
+        s.notifications.alarms_dlq,
+    ]
+    if s.stripe_destination is not None:
+        dlqs.append(s.stripe_destination.delivery_dlq)
+    return dlqs
 
 
 def test_every_queue_is_encrypted_and_refuses_plain_http(
@@ -109,8 +138,11 @@ def test_every_queue_is_encrypted_and_refuses_plain_http(
     for stage in (dev, prod):
         resources = stage.resources("stateless")
         queues = [lid for lid, r in resources.items() if r["Type"] == "AWS::SQS::Queue"]
-        # events + notifications (+ DLQs), the run DLQ, and in prod the EventBridge delivery DLQ
-        assert len(queues) == (5 if stage is dev else 6)
+        # the events queue and the dead-letter queues; no notifications work queue any more
+        assert set(queues) == {stage.lid(stage.stateless.messaging.events_queue)} | {
+            stage.lid(q) for q in _dead_letter_queues(stage)
+        }
+        assert len(queues) == (6 if stage is dev else 7)
         for lid in queues:
             assert resources[lid]["Properties"]["SqsManagedSseEnabled"] is True
         policies = [r for r in resources.values() if r["Type"] == "AWS::SQS::QueuePolicy"]
@@ -123,23 +155,91 @@ def test_every_queue_is_encrypted_and_refuses_plain_http(
         assert denied == set(queues)
 
 
-def test_event_source_mappings_report_batch_item_failures(dev: StageTemplates) -> None:
+def test_events_queue_mapping_reports_batch_item_failures(dev: StageTemplates) -> None:
     s = dev.stateless
-    for queue, fn in (
-        (s.messaging.events_queue, s.processing.process),
-        (s.messaging.notifications_queue, s.notifications.send),
-    ):
-        dev.stateless_template.has_resource_properties(
-            "AWS::Lambda::EventSourceMapping",
+    dev.stateless_template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        {
+            "EventSourceArn": dev.arn(s.messaging.events_queue),
+            "FunctionName": dev.ref(s.processing.process.function),
+            "BatchSize": 10,
+            "MaximumBatchingWindowInSeconds": 5,
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        },
+    )
+    # the events queue and the table's stream; nothing else triggers a function
+    dev.stateless_template.resource_count_is("AWS::Lambda::EventSourceMapping", 2)
+
+
+# --- table stream -> notifications ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stage_name", ["dev", "prod"])
+def test_table_stream_mapping_feeds_the_send_function(synth: Synthesis, stage_name: str) -> None:
+    stage = synth.dev if stage_name == "dev" else synth.prod
+    s = stage.stateless
+    mapping = stage.resolve_cross_stack(stage.resource(s.notifications.stream_mapping))
+    props = mapping["Properties"]
+    filters = props.pop("FilterCriteria")["Filters"]
+    props.pop("Tags")
+    assert props == {
+        # the stateful stack's table stream (a cross-stack reference)
+        "EventSourceArn": stage.arn(stage.stateful.data.table, "StreamArn"),
+        "FunctionName": stage.ref(s.notifications.send.function),
+        "StartingPosition": "TRIM_HORIZON",
+        "BatchSize": 25,
+        "BisectBatchOnFunctionError": True,
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        "MaximumRetryAttempts": 5,
+        "MaximumRecordAgeInSeconds": 24 * 3600,
+        # what Lambda gave up on: a note (shard, sequence numbers) to the notifications DLQ
+        "DestinationConfig": {
+            "OnFailure": {"Destination": stage.arn(s.messaging.notifications_dlq)}
+        },
+    }
+    # Exactly the application's own patterns (also used by the local stream worker), at most
+    # Lambda's default five filters per mapping
+    assert [json.loads(f["Pattern"]) for f in filters] == [dict(p) for p in STREAM_FILTERS]
+    assert len(filters) <= 5
+
+
+def test_stream_filters_keep_only_the_items_that_make_emails_due(dev: StageTemplates) -> None:
+    mapping = dev.resource(dev.stateless.notifications.stream_mapping)["Properties"]
+    patterns = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    text = json.dumps(patterns)
+    for item in ('"PAYMENT"', '"PAYOUT#"', '"RUNS"', '"ALERT"', '"DONOR#"'):
+        assert item in text
+    # every pattern names the event (INSERT/MODIFY; never REMOVE) and the item's keys
+    for pattern in patterns:
+        assert set(pattern["eventName"]) <= {"INSERT", "MODIFY"}
+        assert "Keys" in pattern["dynamodb"]
+
+
+def test_main_table_streams_new_and_old_images(synth: Synthesis) -> None:
+    for stage in synth.stages:
+        props = stage.resource(stage.stateful.data.table)["Properties"]
+        assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+
+
+# --- alarm topic -> alarms function -----------------------------------------------------------
+
+
+def test_alarm_topic_delivers_dlq_alarms_to_the_alarms_function(
+    dev: StageTemplates, prod: StageTemplates
+) -> None:
+    for stage in (dev, prod):
+        s = stage.stateless
+        stage.stateless_template.has_resource_properties(
+            "AWS::SNS::Subscription",
             {
-                "EventSourceArn": dev.arn(queue),
-                "FunctionName": dev.ref(fn.function),
-                "BatchSize": 10,
-                "MaximumBatchingWindowInSeconds": 5,
-                "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                "Protocol": "lambda",
+                "Endpoint": stage.arn(s.notifications.alarms.function),
+                "TopicArn": stage.ref(s.monitoring.topic),
+                # what functions/notifications/alarms.py acts on: ALARM states of SQS metrics
+                "FilterPolicyScope": "MessageBody",
+                "FilterPolicy": {"NewStateValue": ["ALARM"], "Trigger": {"Namespace": ["AWS/SQS"]}},
             },
         )
-    dev.stateless_template.resource_count_is("AWS::Lambda::EventSourceMapping", 2)
 
 
 # --- payout schedule --------------------------------------------------------------------------
@@ -147,7 +247,7 @@ def test_event_source_mappings_report_batch_item_failures(dev: StageTemplates) -
 
 def test_payout_schedule_fires_monday_0600_london(dev: StageTemplates) -> None:
     payouts = dev.stateless.payouts
-    dev.stateless_template.resource_count_is("AWS::Scheduler::Schedule", 1)
+    dev.stateless_template.resource_count_is("AWS::Scheduler::Schedule", 2)
     schedule = dev.resource(payouts.schedule)["Properties"]
     assert schedule["Name"] == "wardfund-dev-weekly-payout-run"
     assert schedule["ScheduleExpression"] == "cron(0 6 ? * MON *)"
@@ -162,13 +262,44 @@ def test_payout_schedule_fires_monday_0600_london(dev: StageTemplates) -> None:
     }
     assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 7200, "MaximumRetryAttempts": 3}
     assert target["DeadLetterConfig"] == {"Arn": dev.arn(payouts.dlq)}
-    assert target["RoleArn"] == dev.arn(
-        payouts.schedule.node.scope.node.find_child("SchedulerRole")
-    )
+    assert target["RoleArn"] == dev.arn(payouts.scheduler_role)
 
 
-def test_scheduler_role_trusts_only_scheduler_in_this_account(dev: StageTemplates) -> None:
-    role = dev.resource(dev.stateless.payouts.node.find_child("SchedulerRole"))["Properties"]
+@pytest.mark.parametrize("stage_name", ["dev", "prod"])
+def test_reconcile_schedule_fires_monday_0500_london_before_the_payouts(
+    synth: Synthesis, stage_name: str
+) -> None:
+    stage = synth.dev if stage_name == "dev" else synth.prod
+    reconciliation = stage.stateless.reconciliation
+    schedule = stage.resource(reconciliation.schedule)["Properties"]
+    # the only input the handler reads: the time Scheduler meant to run it
+    assert json.loads(schedule["Target"].pop("Input")) == {
+        "scheduled_time": "<aws.scheduler.scheduled-time>"
+    }
+    assert schedule == {
+        "Name": f"wardfund-{stage_name}-weekly-reconcile",
+        "Description": "Weekly reconciliation of missed Stripe events, before the payout run.",
+        "ScheduleExpression": "cron(0 5 ? * MON *)",
+        "ScheduleExpressionTimezone": "Europe/London",
+        "State": "ENABLED",
+        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "Target": {
+            "Arn": stage.arn(reconciliation.reconcile.function),
+            "RetryPolicy": {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 3},
+            "DeadLetterConfig": {"Arn": stage.arn(reconciliation.dlq)},
+            "RoleArn": stage.arn(reconciliation.scheduler_role),
+        },
+    }
+    payouts = stage.resource(stage.stateless.payouts.schedule)["Properties"]
+    assert payouts["ScheduleExpressionTimezone"] == schedule["ScheduleExpressionTimezone"]
+    assert payouts["ScheduleExpression"] == "cron(0 6 ? * MON *)"  # an hour later
+
+
+@pytest.mark.parametrize("area", ["payouts", "reconciliation"])
+def test_scheduler_roles_trust_only_scheduler_in_this_account(
+    dev: StageTemplates, area: str
+) -> None:
+    role = dev.resource(getattr(dev.stateless, area).scheduler_role)["Properties"]
     assert role["AssumeRolePolicyDocument"]["Statement"] == [
         {
             "Action": "sts:AssumeRole",
