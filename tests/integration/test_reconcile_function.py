@@ -15,9 +15,6 @@ GIFT_AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)
 
 
 def run_function(scheduled: datetime) -> dict[str, Any]:
-    wiring = importlib.import_module("wardfund.wiring.reconcile")
-    for name in ("ledger_store", "event_log", "_cached_client"):
-        getattr(wiring, name).cache_clear()  # the stack was re-provisioned for this test
     module = importlib.import_module("functions.reconcile.run")
     result: dict[str, Any] = module.handler(
         {"scheduled_time": scheduled.isoformat()}, LocalLambdaContext("wardfund-reconcile")

@@ -151,16 +151,18 @@ def test_connection_reset_on_transfer_is_retried_without_double_payment(
     _pledges(stack, campaign, 1)
     stack.drain()
     resetter = _ResettingServer()
-    from wardfund.wiring import payouts
+    from wardfund.wiring import stripe_api
 
-    real_client = payouts._cached_client
-    payouts._cached_client.cache_clear()
-    monkeypatch.setattr(payouts, "_cached_client", lambda key, base: real_client(key, resetter.url))
+    real_client = stripe_api._cached_client
+    stripe_api._cached_client.cache_clear()
+    monkeypatch.setattr(
+        stripe_api, "_cached_client", lambda key, base: real_client(key, resetter.url)
+    )
     with pytest.raises(PayoutRunIncomplete):
         stack.fire_payout_schedule(RUN)
     resetter.close()
     # When the connection works again and the run is retried
-    monkeypatch.setattr(payouts, "_cached_client", real_client)
+    monkeypatch.setattr(stripe_api, "_cached_client", real_client)
     stack.fire_payout_schedule(RUN)
     # Then one transfer, and the ledger shows it paid once
     assert [t["amount"] for t in _transfers_to(stack, campaign)] == [1800]

@@ -36,13 +36,21 @@ def _forget_cached_clients() -> None:
 
     from wardfund.adapters.email_templates import environment
     from wardfund.settings import get_settings
-    from wardfund.wiring import alarms, notifications, payouts, process, receive
+    from wardfund.wiring import (
+        alarms,
+        notifications,
+        payouts,
+        process,
+        receive,
+        reconcile,
+        stripe_api,
+    )
 
     get_settings.cache_clear()
     parameters.clear_caches()  # type: ignore[no-untyped-call]
     base.DEFAULT_PROVIDERS.clear()  # type: ignore[attr-defined]
     environment.cache_clear()
-    for module in (payouts, process, receive, notifications, alarms):
+    for module in (payouts, process, receive, notifications, alarms, reconcile, stripe_api):
         for value in vars(module).values():
             if hasattr(value, "cache_clear"):
                 value.cache_clear()
