@@ -3,7 +3,9 @@
 Events per second through the full local pipeline (signed POST → receive handler → SQS →
 process handler → one DynamoDB transaction), divided by the rate of the same number of
 equivalent TransactWriteItems calls made directly against the same moto server, in one run.
-The limit is about 0.5: each event costs one queue send and one transaction.
+Each event costs one queue send as well as its transaction, so the ratio would be about 0.5
+if a send cost as much as a transaction; on moto a send is cheaper, and the pipeline's own
+Python work runs on the other core while moto serves, so it can come out above 0.5.
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ def main(count: int) -> None:
     )
     replayed = f"the pipeline's own {count} transactions replayed on the same moto server"
     print(f"raw TransactWriteItems: {raw_rate:.1f} calls/s ({replayed})")
-    print(f"ratio: {pipeline_rate / raw_rate:.2f} (target ≥ 0.4, limit ~0.5)")
+    print(f"ratio: {pipeline_rate / raw_rate:.2f} (target ≥ 0.4)")
 
 
 if __name__ == "__main__":

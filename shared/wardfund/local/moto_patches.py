@@ -1,4 +1,4 @@
-"""Two fixes to moto's DynamoDB TransactWriteItems, applied in the local moto process only.
+"""Three fixes to moto's DynamoDB, applied in the local moto process only.
 
 1. moto deep-copies every table a transaction touches before it starts, to roll back on
    failure: each transaction costs time and memory in proportion to the whole table, so a
@@ -8,11 +8,17 @@
 2. moto runs concurrent requests on threads with no isolation between transactions, so
    two racing transactions could both pass their conditions. A lock serialises them, as
    DynamoDB's own transaction isolation would.
+3. moto answers a Query on the table's own key by scanning every item in the table for the
+   partition key, so each campaign's query in a payout run cost time in proportion to all
+   campaigns' ledgers together (0.2 s per query at 200 campaigns). Here it looks at the one
+   partition only, as DynamoDB does; the results are the same items in the same order.
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
+from collections.abc import Callable
 from typing import Any
 
 _LOCK = threading.RLock()
@@ -108,9 +114,41 @@ def _serialised(method: Any) -> Any:
     return locked
 
 
+class _OnePartition:
+    """The table as a Query on its own key sees it: only the items under one partition key."""
+
+    def __init__(self, table: Any, hash_key: Any) -> None:
+        self._table = table
+        self._hash_key = hash_key
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._table, name)
+
+    def all_items(self) -> list[Any]:
+        partition = self._table.items.get(self._hash_key)
+        if partition is None:
+            return []
+        return list(partition.values()) if self._table.range_key_attr else [partition]
+
+
+def _partition_query(query: Callable[..., Any]) -> Callable[..., Any]:
+    signature = inspect.signature(query)
+
+    def one_partition(self: Any, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs).arguments
+        hash_key = bound.get("hash_key")
+        if bound.get("index_name") or hash_key is None:
+            return query(self, *args, **kwargs)
+        return query(_OnePartition(self, hash_key), *args, **kwargs)
+
+    return one_partition
+
+
 def apply() -> None:
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
 
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+    Table.query = _partition_query(Table.query)  # type: ignore[method-assign]
     for name in ("put_item", "update_item", "delete_item"):
         setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))

@@ -78,9 +78,11 @@ def main() -> None:  # pragma: no cover - runs in moto's own process
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, required=True)
     args = parser.parse_args()
-    from wardfund.local import moto_patches
+    from wardfund.local import moto_patches, moto_serializer_patches, moto_sqs_patches
 
     moto_patches.apply()
+    moto_sqs_patches.apply()
+    moto_serializer_patches.apply()
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         args.host,
