@@ -4,6 +4,7 @@ is escaped, has no scripts, and the campaign's name is in the statement's subjec
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -31,6 +32,7 @@ from wardfund.domain.notices import (
     RenewalFailed,
     RunSummarised,
 )
+from wardfund.domain.payouts import LedgerLine
 from wardfund.domain.postings import Allocation, Payment, PaymentKind
 from wardfund.domain.run_report import CampaignRunLine, RunReport
 from wardfund.services.compose_donor_emails import compose_payment_failed, compose_thanks
@@ -182,3 +184,30 @@ def test_donor_emails_link_to_the_customer_portal() -> None:
     rendered = JinjaRenderer().render(EmailKind.DONOR_THANKS, thanks().view)
     assert 'href="https://portal.example/p"' in rendered.html
     assert "https://portal.example/p" in rendered.text
+
+
+def test_a_reimbursed_launch_invoice_shows_in_the_statement_summary_and_lines() -> None:
+    invoice = LedgerLine(
+        "LINE#i",
+        "launch_invoice:inv-7",
+        "launch_invoice_reimbursed",
+        datetime(2026, 6, 11, 18, tzinfo=UTC),
+        datetime(2026, 6, 11, 18, tzinfo=UTC),
+        CampaignFigures(launch_costs=45_000),
+    )
+
+    class WithInvoice(FakeReader):
+        def lines_until(self, campaign_id, run_at):  # type: ignore[no-untyped-def]
+            return [*super().lines_until(campaign_id, run_at), invoice]
+
+    payout = replace(PAYOUT, amount=PAYOUT.amount + 45_000, settles=(*PAYOUT.settles, "LINE#i"))
+    composed = compose_statement(payout, LEEDS, WithInvoice(), CONTEXT)
+    rendered = JinjaRenderer().render(EmailKind.PAYOUT_STATEMENT, composed.view)
+    for text in (rendered.text, text_of(rendered.html)):
+        assert re.search(r"Launch-event invoices reimbursed\s+£450\.00", text), text
+        assert "Launch-event invoice inv-7 reimbursed" in text
+    assert "Total to campaign: £514.00" in rendered.text
+    assert "£514.00" in text_of(rendered.html)
+    assert "inv-7 reimbursed, " not in rendered.text  # no empty donor name after it
+    csv_text = composed.attachments[0].data.decode()
+    assert "Common Ground (launch-event invoices)" in csv_text

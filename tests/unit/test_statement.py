@@ -165,7 +165,7 @@ def test_donors_going_over_a_threshold_are_flagged_once_at_the_highest() -> None
 
 def test_the_xero_csv_parses_and_its_lines_sum_to_the_payout() -> None:
     s = statement()
-    text = statement_csv(s, "Common Ground (match funding)")
+    text = statement_csv(s, "Common Ground")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert tuple(rows[0].keys()) == COLUMNS
     assert all(re.fullmatch(r"\d\d/\d\d/\d{4}", row["Date"]) for row in rows)
@@ -175,3 +175,51 @@ def test_the_xero_csv_parses_and_its_lines_sum_to_the_payout() -> None:
     assert rows[1]["Payee"] == "Common Ground (match funding)"
     # a donor name can never become a spreadsheet formula
     assert rows[2]["Payee"].startswith("'=")
+
+
+def test_a_reimbursed_launch_invoice_is_counted_and_in_the_csv() -> None:
+    invoice = LedgerLine(
+        "LINE#i",
+        "launch_invoice:inv-7",
+        "launch_invoice_reimbursed",
+        at(11),
+        at(11),
+        CampaignFigures(launch_costs=45_000),
+    )
+    payout = PayoutCompleted(
+        "leeds-central@run",
+        "leeds-central",
+        RUN,
+        6400 + 45_000,
+        PayoutMethod.STRIPE_TRANSFER,
+        PayoutStatus.PAID,
+        "tr_1",
+        ("LINE#b", "LINE#c", "LINE#i", "LINE#r"),
+    )
+    s = build_statement(
+        payout,
+        LEEDS,
+        [PAID_EARLIER, REFUND, BEN, CHLOE, invoice],
+        PAYMENTS,
+        NOTES,
+        PREVIOUS_RUN,
+        (),
+    )
+    row = next(r for r in s.rows if r.kind == "launch_invoice_reimbursed")
+    assert (row.label, row.donor_name, row.to_campaign) == (
+        "Launch-event invoice inv-7 reimbursed",
+        "",
+        45_000,
+    )
+    assert s.launch_costs == 45_000
+    assert (
+        s.opening_balance + s.gifts_share + s.match_added + s.launch_costs + s.taken_back
+        == s.amount
+    )
+    assert s.closing_balance == 0
+    assert sum(r.to_campaign for r in s.rows) == s.amount
+    lines = bank_lines(s, "Common Ground")
+    assert sum(line.amount for line in lines) == s.amount
+    assert [line.payee for line in lines if line.amount == 45_000] == [
+        "Common Ground (launch-event invoices)"
+    ]

@@ -25,6 +25,10 @@ KIND_LABELS = {
     PaymentKind.RENEWAL: "Monthly gift",
     PaymentKind.ONE_OFF: "One-off gift",
 }
+LAUNCH_INVOICE_LABELS = {
+    PostingKind.LAUNCH_INVOICE_REIMBURSED: "Launch-event invoice {} reimbursed",
+    PostingKind.LAUNCH_INVOICE_PAID_TO_SUPPLIER: "Launch-event invoice {} paid to the supplier",
+}
 TAKEBACK_LABELS = {
     PostingKind.REFUND: "Refund",
     PostingKind.DISPUTE_WITHDRAWN: "Disputed by the card holder",
@@ -54,10 +58,11 @@ class StatementRow:
     brought_forward: bool = False
     recovered: bool = False
     gift_date: datetime | None = None
+    launch_costs: int = 0
 
     @property
     def to_campaign(self) -> int:
-        return self.share + self.match
+        return self.share + self.match + self.launch_costs
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,11 @@ class PayoutStatement:
         return sum(row.match for row in self.period_rows if row.match > 0)
 
     @property
+    def launch_costs(self) -> int:
+        """Launch-event invoices the agreement reimburses to the campaign this period."""
+        return sum(row.launch_costs for row in self.period_rows)
+
+    @property
     def taken_back(self) -> int:
         """Negative: shares and matches taken back by refunds and disputes this period."""
         return sum(
@@ -130,9 +140,12 @@ def _donor_name(donor: Donor | None) -> str:
 
 
 def _label(line: LedgerLine, payment: Payment | None) -> str:
-    if line.kind == PostingKind.PAYMENT:
+    kind = PostingKind(line.kind)
+    if kind is PostingKind.PAYMENT:
         return KIND_LABELS[payment.kind] if payment else "Gift"
-    return TAKEBACK_LABELS.get(PostingKind(line.kind), line.kind)
+    if kind in LAUNCH_INVOICE_LABELS:
+        return LAUNCH_INVOICE_LABELS[kind].format(line.entry_id.split(":", 1)[-1])
+    return TAKEBACK_LABELS.get(kind, line.kind)
 
 
 def _row(
@@ -143,13 +156,14 @@ def _row(
 ) -> StatementRow:
     found = paid.get(line.payment_id or "")
     payment, donor = found if found else (None, None)
-    takeback = line.kind != PostingKind.PAYMENT
+    takeback = line.kind in TAKEBACK_LABELS
+    launch = line.kind in LAUNCH_INVOICE_LABELS
     return StatementRow(
         at=line.effective_at,
         kind=line.kind,
         label=_label(line, payment),
         ward=line.ward or "",
-        donor_name=_donor_name(donor),
+        donor_name="" if launch else _donor_name(donor),
         payment_id=line.payment_id,
         gross=line.figures.raised,
         national=line.figures.national_share,
@@ -160,6 +174,7 @@ def _row(
         and line.figures.owed < 0
         and (line.payment_id or "") in earlier_payment_ids,
         gift_date=payment.paid_at if payment and takeback else None,
+        launch_costs=line.figures.launch_costs,
     )
 
 

@@ -1,8 +1,9 @@
 """The payout statement as a CSV bank statement Xero imports: Date, Amount, Payee,
 Description, Reference, with dates as dd/mm/yyyy.
 
-One line per campaign share and one per match (given or taken back), so the treasurer can
-code gifts and match funding separately; the lines add up to the payout exactly.
+One line per campaign share, one per match (given or taken back) and one per launch-event
+invoice reimbursed, so the treasurer can code gifts, match funding and launch costs
+separately; the lines add up to the payout exactly.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ def _describe(row: StatementRow) -> str:
     return f"{row.label}{note}{where}{recovered}"
 
 
-def bank_lines(statement: PayoutStatement, match_payee: str) -> list[BankLine]:
+def bank_lines(statement: PayoutStatement, organisation: str) -> list[BankLine]:
+    match_payee = f"{organisation} (match funding)"
+    launch_payee = f"{organisation} (launch-event invoices)"
     lines = []
     for row in statement.rows:
         reference = row.payment_id or ""
@@ -55,14 +58,16 @@ def bank_lines(statement: PayoutStatement, match_payee: str) -> list[BankLine]:
             lines.append(
                 BankLine(row.at, row.match, match_payee, f"{what}: {_describe(row)}", reference)
             )
+        if row.launch_costs:
+            lines.append(BankLine(row.at, row.launch_costs, launch_payee, row.label, ""))
     return lines
 
 
-def statement_csv(statement: PayoutStatement, match_payee: str) -> str:
+def statement_csv(statement: PayoutStatement, organisation: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for line in bank_lines(statement, match_payee):
+    for line in bank_lines(statement, organisation):
         writer.writerow(
             (
                 slash_date(line.at),

@@ -47,8 +47,7 @@ def compose_statement(
     change: PayoutCompleted, campaign: Campaign, reader: NotificationReader, context: EmailContext
 ) -> Composed:
     statement = read_statement(change, campaign, reader, context.permissibility_thresholds)
-    match_payee = f"{context.organisation_name} (match funding)"
-    csv_text = statement_csv(statement, match_payee)
+    csv_text = statement_csv(statement, context.organisation_name)
     return Composed(
         view={
             "kind": "payout_statement",
