@@ -12,10 +12,9 @@ from typing import Any, cast
 
 import boto3
 
+from wardfund.event_sources import EVENTS_QUEUE_BATCH_SIZE
 from wardfund.local.lambda_context import LocalLambdaContext
 from wardfund.local.resources import ACCOUNT, REGION
-
-BATCH_SIZE = 10
 
 
 def _record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
@@ -56,7 +55,7 @@ class QueueWorker:
         for _ in range(max_rounds):
             messages = self.client.receive_message(
                 QueueUrl=self.queue_url,
-                MaxNumberOfMessages=BATCH_SIZE,
+                MaxNumberOfMessages=EVENTS_QUEUE_BATCH_SIZE,
                 MessageAttributeNames=["All"],
                 AttributeNames=["All"],
                 WaitTimeSeconds=0,
@@ -67,7 +66,7 @@ class QueueWorker:
             done += succeeded
             if succeeded == 0:
                 return done  # everything here waits for events not yet sent: try next drain
-            if len(messages) < BATCH_SIZE and succeeded == len(messages):
+            if len(messages) < EVENTS_QUEUE_BATCH_SIZE and succeeded == len(messages):
                 return done  # nothing was left visible, and nothing was put back
         raise RuntimeError(f"queue {self.queue_url} did not drain in {max_rounds} rounds")
 

@@ -15,11 +15,10 @@ from typing import Any
 
 import boto3
 
+from wardfund.event_sources import TABLE_STREAM_BATCH_SIZE, TABLE_STREAM_RETRY_ATTEMPTS
 from wardfund.local.lambda_context import LocalLambdaContext
 from wardfund.local.resources import REGION
 
-BATCH_SIZE = 100
-MAX_RETRIES = 3
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -63,7 +62,7 @@ class StreamWorker:
         handler: Handler,
         filters: Sequence[dict[str, Any]],
         failure_queue_url: str,
-        max_retries: int = MAX_RETRIES,
+        max_retries: int = TABLE_STREAM_RETRY_ATTEMPTS,
     ) -> None:
         self.stream_arn = stream_arn
         self.handler = handler
@@ -106,8 +105,9 @@ class StreamWorker:
                 lambda_record(record, self.stream_arn) for record in self._read(shard["ShardId"])
             ]
             kept = [r for r in records if any(matches(p, r) for p in self.filters)]
-            for start in range(0, len(kept), BATCH_SIZE):
-                delivered += self._deliver(kept[start : start + BATCH_SIZE], shard["ShardId"])
+            for start in range(0, len(kept), TABLE_STREAM_BATCH_SIZE):
+                batch = kept[start : start + TABLE_STREAM_BATCH_SIZE]
+                delivered += self._deliver(batch, shard["ShardId"])
         return delivered
 
     def _deliver(self, batch: list[dict[str, Any]], shard_id: str) -> int:
