@@ -6,8 +6,14 @@ and so do `scripts/asset_sizes.py` and the infrastructure tests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from wardfund.event_sources import (
+    EVENTS_QUEUE_BATCH_SIZE,
+    TABLE_STREAM_BATCH_SIZE,
+    TABLE_STREAM_RETRY_ATTEMPTS,
+)
 
 # --- project layout --------------------------------------------------------------------------
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -65,41 +71,41 @@ class FunctionSpec:
     """One Lambda function: where its handler lives and how big it may be."""
 
     key: str  # construct id stem and asset folder name
-    handler_files: tuple[str, ...]  # repo-relative paths copied into the asset
-    handler: str  # Lambda handler string (module path inside the asset)
+    handler_file: str  # repo-relative path, copied into the asset at the same path
     description: str
     memory_mb: int
     timeout_seconds: int
 
+    @property
+    def handler(self) -> str:
+        """The Lambda handler string: the handler file's module path, then `handler`."""
+        return self.handler_file.removesuffix(".py").replace("/", ".") + ".handler"
+
 
 RECEIVE = FunctionSpec(
     key="Receive",
-    handler_files=("functions/donations/receive.py",),
-    handler="functions.donations.receive.handler",
+    handler_file="functions/donations/receive.py",
     description="Stripe webhook: verify the signature, enqueue the event.",
     memory_mb=256,
     timeout_seconds=10,
 )
 PROCESS = FunctionSpec(
     key="Process",
-    handler_files=("functions/donations/process.py",),
-    handler="functions.donations.process.handler",
+    handler_file="functions/donations/process.py",
     description="SQS batch of Stripe events: attribute and post to the ledger.",
     memory_mb=512,
     timeout_seconds=30,
 )
 RUN_PAYOUTS = FunctionSpec(
     key="RunPayouts",
-    handler_files=("functions/payouts/run.py",),
-    handler="functions.payouts.run.handler",
+    handler_file="functions/payouts/run.py",
     description="Scheduled payout run: Stripe Connect transfers or bank-transfer CSV.",
     memory_mb=512,
     timeout_seconds=300,
 )
 SEND_NOTIFICATIONS = FunctionSpec(
     key="SendNotifications",
-    handler_files=("functions/notifications/send.py",),
-    handler="functions.notifications.send.handler",
+    handler_file="functions/notifications/send.py",
     description="DynamoDB stream of the table: render the emails each change makes due, send "
     "them through SES.",
     memory_mb=256,
@@ -107,8 +113,7 @@ SEND_NOTIFICATIONS = FunctionSpec(
 )
 RAISE_ALERTS = FunctionSpec(
     key="RaiseAlerts",
-    handler_files=("functions/notifications/alarms.py",),
-    handler="functions.notifications.alarms.handler",
+    handler_file="functions/notifications/alarms.py",
     description="Alarm topic (SNS): a dead-letter-queue alarm becomes an ALERT item, which "
     "SendNotifications emails.",
     memory_mb=256,
@@ -116,8 +121,7 @@ RAISE_ALERTS = FunctionSpec(
 )
 RECONCILE = FunctionSpec(
     key="Reconcile",
-    handler_files=("functions/reconcile/run.py",),
-    handler="functions.reconcile.run.handler",
+    handler_file="functions/reconcile/run.py",
     description="Weekly, before the payout run: apply the Stripe events the webhooks missed.",
     memory_mb=512,
     timeout_seconds=300,
@@ -125,12 +129,21 @@ RECONCILE = FunctionSpec(
 FUNCTION_SPECS = (RECEIVE, PROCESS, RUN_PAYOUTS, SEND_NOTIFICATIONS, RAISE_ALERTS, RECONCILE)
 
 RUN_PAYOUTS_RESERVED_CONCURRENCY = 1  # a money path that must never run twice at once
-RUN_PAYOUTS_ASYNC_RETRY_ATTEMPTS = 2
-RUN_PAYOUTS_MAX_EVENT_AGE_HOURS = 6
-RECONCILE_ASYNC_RETRY_ATTEMPTS = 2
-RECONCILE_MAX_EVENT_AGE_HOURS = 1  # a retry later than the 06:00 payout run is pointless
-RAISE_ALERTS_ASYNC_RETRY_ATTEMPTS = 2
-RAISE_ALERTS_MAX_EVENT_AGE_HOURS = 6
+
+
+@dataclass(frozen=True)
+class AsyncRetries:
+    """Lambda's retries of a failed asynchronous invocation, before the event goes to the
+    function's dead-letter queue."""
+
+    attempts: int
+    max_event_age_hours: int
+
+
+RUN_PAYOUTS_ASYNC_RETRIES = AsyncRetries(attempts=2, max_event_age_hours=6)
+# A retry later than the 06:00 payout run is pointless.
+RECONCILE_ASYNC_RETRIES = AsyncRetries(attempts=2, max_event_age_hours=1)
+RAISE_ALERTS_ASYNC_RETRIES = AsyncRetries(attempts=2, max_event_age_hours=6)
 
 # --- IAM actions per function (resources are scoped in the constructs) ------------------------
 # dynamodb:TransactWriteItems is not an IAM action: DynamoDB authorises each item of a
@@ -173,7 +186,7 @@ VISIBILITY_TIMEOUT_FACTOR = 6  # AWS guidance: >= 6x the consumer's timeout
 MAX_RECEIVE_COUNT = 10  # with the process back-off, ~8 h for a late dependency
 QUEUE_RETENTION_DAYS = 4
 DLQ_RETENTION_DAYS = 14
-SQS_BATCH_SIZE = 10
+SQS_BATCH_SIZE = EVENTS_QUEUE_BATCH_SIZE  # shared with the local queue worker
 SQS_MAX_BATCHING_WINDOW_SECONDS = 5
 
 # --- table stream -> notifications ------------------------------------------------------------
@@ -181,8 +194,8 @@ SQS_MAX_BATCHING_WINDOW_SECONDS = 5
 # 25 records fit well inside the send function's 60 s. A failing record is retried from itself
 # (ReportBatchItemFailures), a failing batch is split (bisect), and after the retries a note of
 # the records given up on goes to the on-failure queue (the notifications DLQ).
-STREAM_BATCH_SIZE = 25
-STREAM_RETRY_ATTEMPTS = 5
+STREAM_BATCH_SIZE = TABLE_STREAM_BATCH_SIZE  # these two are shared with the local stream worker
+STREAM_RETRY_ATTEMPTS = TABLE_STREAM_RETRY_ATTEMPTS
 STREAM_MAX_RECORD_AGE_HOURS = 24  # the stream keeps records for 24 h anyway
 MAX_STREAM_FILTERS = 5  # Lambda's default quota of filters per event source mapping
 
@@ -191,21 +204,31 @@ WEBHOOK_PATH = "/stripe/webhook"
 API_THROTTLE_RATE_LIMIT = 50  # steady requests per second
 API_THROTTLE_BURST_LIMIT = 100
 
-# --- payout schedule --------------------------------------------------------------------------
-PAYOUT_SCHEDULE_MINUTE = "0"
-PAYOUT_SCHEDULE_HOUR = "6"
-PAYOUT_SCHEDULE_WEEKDAY = "MON"
-PAYOUT_SCHEDULE_TIME_ZONE = "Europe/London"
-PAYOUT_SCHEDULE_RETRY_ATTEMPTS = 3
-PAYOUT_SCHEDULE_MAX_EVENT_AGE_HOURS = 2
 
-# --- reconcile schedule: an hour before the payout run ----------------------------------------
-RECONCILE_SCHEDULE_MINUTE = "0"
-RECONCILE_SCHEDULE_HOUR = "5"
-RECONCILE_SCHEDULE_WEEKDAY = "MON"
-RECONCILE_SCHEDULE_TIME_ZONE = "Europe/London"
-RECONCILE_SCHEDULE_RETRY_ATTEMPTS = 3
-RECONCILE_SCHEDULE_MAX_EVENT_AGE_HOURS = 1
+# --- weekly schedules -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WeeklySchedule:
+    """When an EventBridge Scheduler schedule fires each week, and how long Scheduler keeps
+    retrying an invocation it could not make."""
+
+    weekday: str  # MON, TUE, ...
+    hour: str
+    minute: str
+    time_zone: str
+    retry_attempts: int
+    max_event_age_hours: int
+
+
+PAYOUT_SCHEDULE = WeeklySchedule(
+    weekday="MON",
+    hour="6",
+    minute="0",
+    time_zone="Europe/London",
+    retry_attempts=3,
+    max_event_age_hours=2,
+)
+# An hour before the payout run; an invocation later than the run is pointless.
+RECONCILE_SCHEDULE = replace(PAYOUT_SCHEDULE, hour="5", max_event_age_hours=1)
 
 # --- Stripe Event Destination (optional EventBridge path) -------------------------------------
 STRIPE_PARTNER_SOURCE_PREFIX = "aws.partner/stripe.com"

@@ -129,9 +129,9 @@ def build_layer(requirements: str | None = None) -> BuiltAsset:
 
 
 def build_function(spec: c.FunctionSpec) -> BuiltAsset:
-    """Copy the handler file(s) and the wardfund package into `.build/functions/<key>/<hash>`."""
+    """Copy the handler file and the wardfund package into `.build/functions/<key>/<hash>`."""
     sources = _function_sources(spec)
-    missing = tuple(p for p in spec.handler_files if not (c.REPO_ROOT / p).is_file())
+    missing = () if (c.REPO_ROOT / spec.handler_file).is_file() else (spec.handler_file,)
     digest = _hash_files(["function", spec.key], sources)
     root = c.BUILD_DIR / "functions" / spec.key
     target = root / digest
@@ -149,15 +149,15 @@ def build_function(spec: c.FunctionSpec) -> BuiltAsset:
 def _function_sources(spec: c.FunctionSpec) -> list[tuple[str, Path]]:
     """(path inside the asset, file on disk), sorted for a stable hash."""
     files: dict[str, Path] = {}
-    for relative in spec.handler_files:
-        source = c.REPO_ROOT / relative
-        if source.is_file():
-            files[relative] = source
-        # Keep `functions/<area>/` importable as the packages they are in the repository.
-        for parent in Path(relative).parents:
-            init = c.REPO_ROOT / parent / "__init__.py"
-            if parent != Path(".") and init.is_file():
-                files[(parent / "__init__.py").as_posix()] = init
+    relative = spec.handler_file
+    source = c.REPO_ROOT / relative
+    if source.is_file():
+        files[relative] = source
+    # Keep `functions/<area>/` importable as the packages they are in the repository.
+    for parent in Path(relative).parents:
+        init = c.REPO_ROOT / parent / "__init__.py"
+        if parent != Path(".") and init.is_file():
+            files[(parent / "__init__.py").as_posix()] = init
     if not (c.SHARED_PACKAGE_DIR / "__init__.py").is_file():
         raise PackagingError(f"the wardfund package is missing at {c.SHARED_PACKAGE_DIR}")
     package_parent = c.SHARED_PACKAGE_DIR.parent

@@ -2,7 +2,7 @@
 
 Every function gets a role that starts with nothing but "write to my log group" (and X-Ray,
 which has no resource-level permissions); each concern construct then adds exactly the
-statements its handler needs with `allow(...)`.
+statements its handler needs with `allow(...)` (or `allow_on_objects(...)` for a bucket's objects).
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from aws_cdk import Annotations, AssetHashType, Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
-from infra.nag import acknowledge
+from infra.nag import acknowledge, resource_finding
 from infra.packaging import BuiltAsset, build_function, build_layer
 
 RUNTIME: lambda_.Runtime = getattr(lambda_.Runtime, "PYTHON_" + c.PYTHON_VERSION.replace(".", "_"))
@@ -56,7 +57,10 @@ class WardfundFunction(Construct):
         environment: Mapping[str, str],
         reserved_concurrency: int | None = None,
         dead_letter_queue: sqs.IQueue | None = None,
+        async_retries: c.AsyncRetries | None = None,
     ) -> None:
+        """`dead_letter_queue` and `async_retries` apply to asynchronous invocations only
+        (Scheduler, SNS): Lambda retries a failed event, then sends it to the queue."""
         super().__init__(scope, construct_id)
         self.spec = spec
         self._config = config
@@ -69,6 +73,11 @@ class WardfundFunction(Construct):
             reserved_concurrency=reserved_concurrency,
             dead_letter_queue=dead_letter_queue,
         )
+        if async_retries is not None:
+            self.function.configure_async_invoke(
+                retry_attempts=async_retries.attempts,
+                max_event_age=Duration.hours(async_retries.max_event_age_hours),
+            )
         self._acknowledge_xray_wildcard()
         self._acknowledge_pinned_runtime()
         self._warn_if_handler_missing()
@@ -85,6 +94,14 @@ class WardfundFunction(Construct):
                 actions=list(actions), resources=list(resources), conditions=conditions
             )
         )
+
+    def allow_on_objects(self, actions: Sequence[str], bucket: s3.IBucket, why: str) -> None:
+        """Add a statement for `actions` on every object of `bucket`, and acknowledge the
+        cdk-nag finding for that one wildcard resource with `why`."""
+        objects = bucket.arn_for_objects("*")
+        self.allow(actions, [objects])
+        policy = self.role.node.find_child("DefaultPolicy")
+        acknowledge(policy, resource_finding(policy, "AwsSolutions-IAM5", objects), why)
 
     def _build_log_group(self) -> logs.LogGroup:
         return logs.LogGroup(

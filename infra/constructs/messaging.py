@@ -17,7 +17,7 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
-from infra.nag import acknowledge
+from infra.constructs.dead_letter_queue import build_dead_letter_queue
 
 
 class Messaging(Construct):
@@ -25,12 +25,12 @@ class Messaging(Construct):
         super().__init__(scope, construct_id)
         self._config = config
         self.events_dlq, self.events_queue = self._build_queue_pair("Events", c.PROCESS)
-        self.notifications_dlq = build_dead_letter_queue(self, "NotificationsDlq", config)
-        acknowledge(
-            self.notifications_dlq,
-            "AwsSolutions-SQS3",
-            "This queue is itself the on-failure destination of the table-stream event source "
-            "mapping of the notifications function (a dead-letter queue); a DLQ needs no DLQ.",
+        self.notifications_dlq = build_dead_letter_queue(
+            self,
+            "NotificationsDlq",
+            config,
+            serves="the table-stream event source mapping of the notifications function (its "
+            "on-failure destination)",
         )
 
     @property
@@ -51,15 +51,3 @@ class Messaging(Construct):
             dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=c.MAX_RECEIVE_COUNT),
         )
         return dlq, queue
-
-
-def build_dead_letter_queue(scope: Construct, construct_id: str, config: StageConfig) -> sqs.Queue:
-    """A DLQ: encrypted, TLS only, 14 days to investigate; kept in prod (it holds evidence)."""
-    return sqs.Queue(
-        scope,
-        construct_id,
-        encryption=sqs.QueueEncryption.SQS_MANAGED,
-        enforce_ssl=True,
-        retention_period=Duration.days(c.DLQ_RETENTION_DAYS),
-        removal_policy=config.removal_policy,
-    )

@@ -53,36 +53,27 @@ class Monitoring(Construct):
         return topic
 
     def watch_dead_letter_queue(self, name: str, queue: sqs.IQueue) -> cloudwatch.Alarm:
-        metric = queue.metric_approximate_number_of_messages_visible(
-            period=Duration.minutes(c.ALARM_PERIOD_MINUTES),
-            statistic=cloudwatch.Stats.MAXIMUM,
+        visible = queue.metric_approximate_number_of_messages_visible(
+            statistic=cloudwatch.Stats.MAXIMUM
         )
         return self.watch_metric(
-            f"{name}DlqNotEmpty",
-            metric,
-            f"wardfund {self._config.stage}: messages in the {name} dead-letter queue",
+            f"{name}DlqNotEmpty", visible, f"messages in the {name} dead-letter queue"
         )
 
     def watch_function_errors(self, name: str, function: lambda_.IFunction) -> cloudwatch.Alarm:
-        metric = function.metric_errors(
-            period=Duration.minutes(c.ALARM_PERIOD_MINUTES),
-            statistic=cloudwatch.Stats.SUM,
-        )
-        return self.watch_metric(
-            f"{name}Errors",
-            metric,
-            f"wardfund {self._config.stage}: the {name} function reported errors",
-        )
+        errors = function.metric_errors(statistic=cloudwatch.Stats.SUM)
+        return self.watch_metric(f"{name}Errors", errors, f"the {name} function reported errors")
 
     def watch_metric(
-        self, construct_id: str, metric: cloudwatch.IMetric, description: str
+        self, construct_id: str, metric: cloudwatch.Metric, what: str
     ) -> cloudwatch.Alarm:
-        """Alarm (and notify the topic) when the metric reaches 1 in a period."""
+        """Alarm (and notify the topic) when the metric reaches 1 in an alarm period;
+        `what` says what happened, the description adds the stage."""
         alarm = cloudwatch.Alarm(
             self,
             construct_id,
-            alarm_description=description,
-            metric=metric,
+            alarm_description=f"wardfund {self._config.stage}: {what}",
+            metric=metric.with_(period=Duration.minutes(c.ALARM_PERIOD_MINUTES)),
             threshold=1,
             evaluation_periods=1,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

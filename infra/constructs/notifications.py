@@ -28,9 +28,8 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
+from infra.constructs.dead_letter_queue import build_dead_letter_queue
 from infra.constructs.lambda_function import WardfundFunction
-from infra.constructs.messaging import build_dead_letter_queue
-from infra.nag import acknowledge, resource_finding
 from wardfund.adapters.cloudwatch_alarms import ALARM, SQS_NAMESPACE
 from wardfund.adapters.dynamodb.outbox_records import STREAM_FILTERS
 
@@ -61,12 +60,11 @@ class Notifications(Construct):
         self.send = self._build_send(
             layer, table, idempotency_table, bank_files_bucket, failure_queue
         )
-        self.alarms_dlq = build_dead_letter_queue(self, "AlarmsDlq", config)
-        acknowledge(
-            self.alarms_dlq,
-            "AwsSolutions-SQS3",
-            "This queue is itself the dead-letter queue of the alarms function's async "
-            "invocations (from the alarm topic); a DLQ needs no DLQ.",
+        self.alarms_dlq = build_dead_letter_queue(
+            self,
+            "AlarmsDlq",
+            config,
+            serves="the alarms function's async invocations (from the alarm topic)",
         )
         self.alarms = self._build_alarms(layer, table, alarm_topic)
 
@@ -119,12 +117,9 @@ class Notifications(Construct):
         # on-failure notes with it too; both are granted here, scoped to exactly those ARNs.
         send.allow(c.STREAM_READ_ACTIONS, [stream_arn])
         send.allow(["sqs:SendMessage"], [failure_queue.queue_arn])
-        bank_files = bank_files_bucket.arn_for_objects("*")
-        send.allow(["s3:GetObject"], [bank_files])
-        policy = send.role.node.find_child("DefaultPolicy")
-        acknowledge(
-            policy,
-            resource_finding(policy, "AwsSolutions-IAM5", bank_files),
+        send.allow_on_objects(
+            ["s3:GetObject"],
+            bank_files_bucket,
             "s3:GetObject needs object ARNs; the sender attaches the bank-transfer CSV the "
             "payout run just wrote, whose key is per batch, so read is scoped to the objects of "
             "the bank-files bucket only.",
@@ -176,11 +171,8 @@ class Notifications(Construct):
             config=self._config,
             layer=layer,
             dead_letter_queue=self.alarms_dlq,
+            async_retries=c.RAISE_ALERTS_ASYNC_RETRIES,
             environment={"TABLE_NAME": table.table_name},
-        )
-        alarms.function.configure_async_invoke(
-            retry_attempts=c.RAISE_ALERTS_ASYNC_RETRY_ATTEMPTS,
-            max_event_age=Duration.hours(c.RAISE_ALERTS_MAX_EVENT_AGE_HOURS),
         )
         alarms.allow(c.ALERT_TABLE_ACTIONS, [table.table_arn])
         alarm_topic.add_subscription(

@@ -11,7 +11,6 @@ the run writes the items, and the table's stream makes them due (see notificatio
 
 from __future__ import annotations
 
-from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -22,10 +21,9 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
+from infra.constructs.dead_letter_queue import build_dead_letter_queue
 from infra.constructs.lambda_function import WardfundFunction
-from infra.constructs.messaging import build_dead_letter_queue
-from infra.constructs.schedules import WeeklyTime, weekly_lambda_schedule
-from infra.nag import acknowledge, resource_finding
+from infra.constructs.schedules import weekly_lambda_schedule
 
 
 class Payouts(Construct):
@@ -43,12 +41,11 @@ class Payouts(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
-        self.dlq = build_dead_letter_queue(self, "RunDlq", config)
-        acknowledge(
-            self.dlq,
-            "AwsSolutions-SQS3",
-            "This queue is itself the dead-letter queue of the payout schedule target "
-            "and of the run function's async invocations; a DLQ needs no DLQ.",
+        self.dlq = build_dead_letter_queue(
+            self,
+            "RunDlq",
+            config,
+            serves="the payout schedule target and of the run function's async invocations",
         )
         self.run = self._build_run_function(
             layer, table, idempotency_table, api_key_secret, bank_files_bucket
@@ -71,6 +68,7 @@ class Payouts(Construct):
             layer=layer,
             reserved_concurrency=c.RUN_PAYOUTS_RESERVED_CONCURRENCY,
             dead_letter_queue=self.dlq,
+            async_retries=c.RUN_PAYOUTS_ASYNC_RETRIES,
             environment={
                 "TABLE_NAME": table.table_name,
                 "IDEMPOTENCY_TABLE_NAME": idempotency_table.table_name,
@@ -79,18 +77,12 @@ class Payouts(Construct):
                 "PAYOUT_FREQUENCY": self._config.payout_frequency,
             },
         )
-        run.function.configure_async_invoke(
-            retry_attempts=c.RUN_PAYOUTS_ASYNC_RETRY_ATTEMPTS,
-            max_event_age=Duration.hours(c.RUN_PAYOUTS_MAX_EVENT_AGE_HOURS),
-        )
         run.allow(c.RUN_TABLE_ACTIONS, [table.table_arn])
         run.allow(c.IDEMPOTENCY_ACTIONS, [idempotency_table.table_arn])
         run.allow(["secretsmanager:GetSecretValue"], [api_key_secret.secret_arn])
-        run.allow(["s3:PutObject"], [bank_files_bucket.arn_for_objects("*")])
-        policy = run.role.node.find_child("DefaultPolicy")
-        acknowledge(
-            policy,
-            resource_finding(policy, "AwsSolutions-IAM5", bank_files_bucket.arn_for_objects("*")),
+        run.allow_on_objects(
+            ["s3:PutObject"],
+            bank_files_bucket,
             "s3:PutObject needs object ARNs and the run names a new CSV key per payout batch, "
             "so it is scoped to the objects of the bank-files bucket only (write only: no "
             "read, list or delete).",
@@ -101,20 +93,11 @@ class Payouts(Construct):
         name = c.payout_schedule_name(self._config.stage)
         return weekly_lambda_schedule(
             self,
-            schedule_id="WeeklySchedule",
-            role_id="SchedulerRole",
             name=name,
             description="Weekly campaign payout run (the handler skips off-weeks if fortnightly).",
-            when=WeeklyTime(
-                weekday=c.PAYOUT_SCHEDULE_WEEKDAY,
-                hour=c.PAYOUT_SCHEDULE_HOUR,
-                minute=c.PAYOUT_SCHEDULE_MINUTE,
-                time_zone=c.PAYOUT_SCHEDULE_TIME_ZONE,
-            ),
+            spec=c.PAYOUT_SCHEDULE,
             function=self.run.function,
             payload={"scheduled_time": scheduler.ContextAttribute.scheduled_time, "schedule": name},
-            retry_attempts=c.PAYOUT_SCHEDULE_RETRY_ATTEMPTS,
-            max_event_age=Duration.hours(c.PAYOUT_SCHEDULE_MAX_EVENT_AGE_HOURS),
             dead_letter_queue=self.dlq,
             purpose="payout run",
         )

@@ -13,7 +13,6 @@ its errors raise alarms in the monitoring construct.
 
 from __future__ import annotations
 
-from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -24,10 +23,9 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
+from infra.constructs.dead_letter_queue import build_dead_letter_queue
 from infra.constructs.lambda_function import WardfundFunction
-from infra.constructs.messaging import build_dead_letter_queue
-from infra.constructs.schedules import WeeklyTime, weekly_lambda_schedule
-from infra.nag import acknowledge
+from infra.constructs.schedules import weekly_lambda_schedule
 
 
 class Reconciliation(Construct):
@@ -43,12 +41,12 @@ class Reconciliation(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
-        self.dlq = build_dead_letter_queue(self, "ReconcileDlq", config)
-        acknowledge(
-            self.dlq,
-            "AwsSolutions-SQS3",
-            "This queue is itself the dead-letter queue of the reconcile schedule target "
-            "and of the reconcile function's async invocations; a DLQ needs no DLQ.",
+        self.dlq = build_dead_letter_queue(
+            self,
+            "ReconcileDlq",
+            config,
+            serves="the reconcile schedule target and of the reconcile function's async "
+            "invocations",
         )
         self.reconcile = self._build_function(layer, table, api_key_secret)
         self.schedule, self.scheduler_role = self._build_schedule()
@@ -66,14 +64,11 @@ class Reconciliation(Construct):
             config=self._config,
             layer=layer,
             dead_letter_queue=self.dlq,
+            async_retries=c.RECONCILE_ASYNC_RETRIES,
             environment={
                 "TABLE_NAME": table.table_name,
                 "STRIPE_API_KEY_SECRET_NAME": c.api_key_secret_name(self._config.stage),
             },
-        )
-        reconcile.function.configure_async_invoke(
-            retry_attempts=c.RECONCILE_ASYNC_RETRY_ATTEMPTS,
-            max_event_age=Duration.hours(c.RECONCILE_MAX_EVENT_AGE_HOURS),
         )
         # DynamoLedgerStore, exactly as the process function uses it.
         reconcile.allow(c.LEDGER_TABLE_ACTIONS, [table.table_arn])
@@ -83,20 +78,11 @@ class Reconciliation(Construct):
     def _build_schedule(self) -> tuple[scheduler.Schedule, iam.Role]:
         return weekly_lambda_schedule(
             self,
-            schedule_id="WeeklySchedule",
-            role_id="SchedulerRole",
             name=c.reconcile_schedule_name(self._config.stage),
             description="Weekly reconciliation of missed Stripe events, before the payout run.",
-            when=WeeklyTime(
-                weekday=c.RECONCILE_SCHEDULE_WEEKDAY,
-                hour=c.RECONCILE_SCHEDULE_HOUR,
-                minute=c.RECONCILE_SCHEDULE_MINUTE,
-                time_zone=c.RECONCILE_SCHEDULE_TIME_ZONE,
-            ),
+            spec=c.RECONCILE_SCHEDULE,
             function=self.reconcile.function,
             payload={"scheduled_time": scheduler.ContextAttribute.scheduled_time},
-            retry_attempts=c.RECONCILE_SCHEDULE_RETRY_ATTEMPTS,
-            max_event_age=Duration.hours(c.RECONCILE_SCHEDULE_MAX_EVENT_AGE_HOURS),
             dead_letter_queue=self.dlq,
             purpose="reconciliation",
         )
@@ -109,5 +95,4 @@ class Reconciliation(Construct):
             metric_name=c.NOT_RECONCILED_METRIC,
             dimensions_map={"service": c.POWERTOOLS_SERVICE_NAME},
             statistic=cloudwatch.Stats.SUM,
-            period=Duration.minutes(c.ALARM_PERIOD_MINUTES),
         )

@@ -1,8 +1,9 @@
 """A weekly EventBridge Scheduler schedule that invokes one function, with its own role.
 
 A function, not a construct: the schedule and its role are created directly in the caller's
-scope under the ids given, so moving an existing schedule here keeps its logical ids (the
-schedules have fixed names, and a replaced named resource would fail to deploy).
+scope, as `WeeklySchedule` and `SchedulerRole`, so their logical ids are those of the caller's own
+children and do not move if the helper changes (the schedules have fixed names, and a replaced
+named resource would fail to deploy). Hence one weekly schedule per construct.
 
 Scheduler invokes the function asynchronously, so two things can fail, and both should end in
 the same DLQ: Scheduler cannot invoke (throttled, permissions): its retry policy, then
@@ -12,7 +13,6 @@ the same DLQ: Scheduler cannot invoke (throttled, permissions): its retry policy
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from aws_cdk import Aws, Duration, TimeZone
@@ -23,29 +23,18 @@ from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra import constants as c
 from infra.nag import acknowledge, resource_finding
-
-
-@dataclass(frozen=True)
-class WeeklyTime:
-    weekday: str  # MON, TUE, ...
-    hour: str
-    minute: str
-    time_zone: str
 
 
 def weekly_lambda_schedule(
     scope: Construct,
     *,
-    schedule_id: str,
-    role_id: str,
     name: str,
     description: str,
-    when: WeeklyTime,
+    spec: c.WeeklySchedule,
     function: lambda_.IFunction,
     payload: Mapping[str, Any],
-    retry_attempts: int,
-    max_event_age: Duration,
     dead_letter_queue: sqs.IQueue,
     purpose: str,
 ) -> tuple[scheduler.Schedule, iam.Role]:
@@ -53,7 +42,7 @@ def weekly_lambda_schedule(
     by Scheduler at each run (e.g. `<aws.scheduler.scheduled-time>`)."""
     role = iam.Role(
         scope,
-        role_id,
+        "SchedulerRole",
         # Assumed by EventBridge Scheduler for this account only; LambdaInvoke adds
         # lambda:InvokeFunction on the function and sqs:SendMessage on the DLQ.
         assumed_by=iam.ServicePrincipal(
@@ -64,20 +53,20 @@ def weekly_lambda_schedule(
     )
     schedule = scheduler.Schedule(
         scope,
-        schedule_id,
+        "WeeklySchedule",
         schedule_name=name,
         description=description,
         schedule=scheduler.ScheduleExpression.cron(
-            minute=when.minute,
-            hour=when.hour,
-            week_day=when.weekday,
-            time_zone=TimeZone.of(when.time_zone),
+            minute=spec.minute,
+            hour=spec.hour,
+            week_day=spec.weekday,
+            time_zone=TimeZone.of(spec.time_zone),
         ),
         target=targets.LambdaInvoke(
             function,
             input=scheduler.ScheduleTargetInput.from_object(dict(payload)),
-            retry_attempts=retry_attempts,
-            max_event_age=max_event_age,
+            retry_attempts=spec.retry_attempts,
+            max_event_age=Duration.hours(spec.max_event_age_hours),
             dead_letter_queue=dead_letter_queue,
             role=role,
         ),

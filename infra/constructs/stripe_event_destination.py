@@ -17,8 +17,7 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
-from infra.constructs.messaging import build_dead_letter_queue
-from infra.nag import acknowledge
+from infra.constructs.dead_letter_queue import build_dead_letter_queue
 
 
 class StripeEventDestination(Construct):
@@ -41,12 +40,8 @@ class StripeEventDestination(Construct):
             event_source_name=source_name,
             description=f"wardfund {config.stage}: Stripe events via Event Destinations",
         )
-        self.delivery_dlq = build_dead_letter_queue(self, "DeliveryDlq", config)
-        acknowledge(
-            self.delivery_dlq,
-            "AwsSolutions-SQS3",
-            "This queue is itself the dead-letter queue of the EventBridge rule target; "
-            "a DLQ needs no DLQ.",
+        self.delivery_dlq = build_dead_letter_queue(
+            self, "DeliveryDlq", config, serves="the EventBridge rule target"
         )
         self.rule = events.Rule(
             self,

@@ -123,8 +123,8 @@ class StatelessStack(Stack):
         self.monitoring.watch_metric(
             "EventsNotReconciled",
             self.reconciliation.not_reconciled_metric(),
-            f"wardfund {config.stage}: the weekly reconciliation left Stripe events unapplied "
-            "(waiting for another event, or unreadable); see the Reconcile function's log",
+            "the weekly reconciliation left Stripe events unapplied (waiting for another event, "
+            "or unreadable); see the Reconcile function's log",
         )
         CfnOutput(
             self,
