@@ -17,8 +17,9 @@ from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
 from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
 from wardfund.adapters.dynamodb.payout_store import DynamoPayoutStore
-from wardfund.adapters.dynamodb.table import Table
-from wardfund.domain.calendar import LONDON
+from wardfund.adapters.dynamodb.records import run_report_from
+from wardfund.adapters.dynamodb.table import RUNS_PK, Table
+from wardfund.domain.calendar import LONDON, utc_key
 from wardfund.domain.campaign import Campaign
 from wardfund.local.stripe_world import Donor, StripeWorld
 from wardfund.services.campaigns import register_campaign
@@ -193,3 +194,69 @@ def test_crash_after_the_transfer_before_its_outcome_is_saved(
     assert len(transfers) == 1
     assert transfers[0]["amount"] == 1800
     assert _figures(stack, campaign)["paid_out"] == 1800
+
+
+NEXT_RUN = datetime(2026, 6, 15, 6, 0, tzinfo=LONDON)
+
+
+def _run_lines(stack: Any, run_at: datetime, campaign: Campaign) -> list[Any]:
+    """The campaign's lines in the run's stored summary (what the national email shows)."""
+    item = Table(stack.resources.table_name).get(RUNS_PK, utc_key(run_at))
+    assert item is not None
+    lines = run_report_from(item).lines
+    return [line for line in lines if line.campaign_id == campaign.campaign_id]
+
+
+def test_a_payout_whose_run_gave_up_is_made_by_the_next_run(stack: Any) -> None:
+    # Given Stripe fails every try of one run, retries included
+    campaign = _campaign(stack)
+    _pledges(stack, campaign, 2)
+    stack.drain()
+    stack.stripe.fail_next(9, 500)
+    for _ in range(3):  # the first invocation and the scheduler's two retries
+        with pytest.raises(PayoutRunIncomplete):
+            stack.fire_payout_schedule(RUN)
+    assert _transfers_to(stack, campaign) == []
+    # When Stripe is back a day later and the next week's run comes
+    stack.stripe.forget_idempotency_keys()
+    stack.fire_payout_schedule(NEXT_RUN)
+    # Then the held payout is made, once, and the next run's report says so
+    assert [t["amount"] for t in _transfers_to(stack, campaign)] == [3600]
+    assert _figures(stack, campaign)["paid_out"] == 3600
+    resumed, this_week = _run_lines(stack, NEXT_RUN, campaign)
+    assert (resumed.paid, resumed.status, resumed.resumed_from) == (3600, "paid", RUN)
+    assert (this_week.paid, this_week.resumed_from) == (0, None)  # nothing new was owed
+    # And a later run has nothing left to resume
+    stack.fire_payout_schedule(datetime(2026, 6, 22, 6, 0, tzinfo=LONDON))
+    assert len(_transfers_to(stack, campaign)) == 1
+
+
+def test_a_crash_after_the_transfer_is_not_paid_again_after_stripe_forgets_the_key(
+    stack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a run that died after Stripe made the transfer, and was never retried
+    campaign = _campaign(stack)
+    _pledges(stack, campaign, 1)
+    stack.drain()
+    real_mark = DynamoPayoutStore.mark_payout
+
+    def crash(self: DynamoPayoutStore, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("Lambda timed out")
+
+    monkeypatch.setattr(DynamoPayoutStore, "mark_payout", crash)
+    with pytest.raises(RuntimeError):
+        stack.fire_payout_schedule(RUN)
+    monkeypatch.setattr(DynamoPayoutStore, "mark_payout", real_mark)
+    # When a week passes (Stripe has forgotten the idempotency key) and the next run comes
+    stack.stripe.forget_idempotency_keys()
+    stack.fire_payout_schedule(NEXT_RUN)
+    # Then the next run finds the transfer already made and records it: still exactly one
+    transfers = _transfers_to(stack, campaign)
+    assert [t["amount"] for t in transfers] == [1800]
+    assert _figures(stack, campaign)["paid_out"] == 1800
+    resumed, _ = _run_lines(stack, NEXT_RUN, campaign)
+    assert (resumed.status, resumed.reference, resumed.resumed_from) == (
+        "paid",
+        transfers[0]["id"],
+        RUN,
+    )

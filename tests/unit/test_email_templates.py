@@ -106,6 +106,16 @@ REPORT = RunReport(
             reference="WF260608OXFORDEAST",
         ),
         CampaignRunLine("brighton", "Brighton Kemptown", CampaignFigures(), carried=-1800),
+        CampaignRunLine(
+            "hove",
+            "Hove",
+            CampaignFigures(),
+            paid=900,
+            method="stripe_transfer",
+            status="paid",
+            reference="tr_9",
+            resumed_from=datetime(2026, 6, 1, 5, tzinfo=UTC),
+        ),
     ),
     bank_file="s3://bucket/bank-transfers/2026-06-08/payout-run.csv",
 )
@@ -120,7 +130,14 @@ KINDS = {
     ),
     EmailKind.NATIONAL_SUMMARY: (
         lambda: compose_summary(RunSummarised(REPORT), FakeReader(), FakeBankFiles(), CONTEXT),
-        ["£88.00", "Oxford East", "WF260608OXFORDEAST", "\u2212£18.00", "£7.00"],
+        [
+            "£97.00",
+            "Oxford East",
+            "WF260608OXFORDEAST",
+            "\u2212£18.00",
+            "£7.00",
+            "Hove (payout held from the run of 1 Jun 2026)",
+        ],
     ),
     EmailKind.ALERT: (
         lambda: compose_alert(

@@ -107,3 +107,21 @@ class StripeTransfers:
                 f"HTTP {error.http_status})"
             ) from error
         return str(transfer.id)
+
+    def find_transfer(self, *, idempotency_key: str, run_at: datetime) -> str | None:
+        """Stripe keeps an idempotency key for about a day; a payout resumed later looks for
+        its transfer (same run's group, its payout id in the metadata) before paying."""
+        try:
+            page = self._client().v1.transfers.list(
+                params={"transfer_group": f"payout-run-{utc_key(run_at)}", "limit": 100}
+            )
+            for transfer in page.auto_paging_iter():
+                metadata = transfer.metadata.to_dict() if transfer.metadata else {}
+                if metadata.get("payout") == idempotency_key:
+                    return str(transfer.id)
+        except stripe.StripeError as error:
+            raise TransferFailed(
+                f"Stripe did not list the run's transfers ({type(error).__name__}, "
+                f"HTTP {error.http_status})"
+            ) from error
+        return None

@@ -11,7 +11,9 @@ from wardfund.domain.figures import CampaignFigures, total
 @dataclass(frozen=True)
 class CampaignRunLine:
     """`to_date`: the campaign's figures at the run, before this run's payout.
-    `carried`: what is owed but not paid (negative after a refund that followed a payout)."""
+    `carried`: what is owed but not paid (negative after a refund that followed a payout).
+    `resumed_from`: set when the line completes a payout an earlier run recorded but could
+    not make (its figures are in that run's report)."""
 
     campaign_id: str
     name: str
@@ -22,6 +24,7 @@ class CampaignRunLine:
     reference: str | None = None
     carried: int = 0
     failure: str | None = None
+    resumed_from: datetime | None = None
 
 
 @dataclass(frozen=True)

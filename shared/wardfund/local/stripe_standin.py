@@ -206,6 +206,11 @@ class StripeStandIn:
             self._transfers.clear()
             self._saved.clear()
 
+    def forget_idempotency_keys(self) -> None:
+        """What a day does: Stripe prunes idempotency keys once they are 24 hours old."""
+        with self._lock:
+            self._saved.clear()
+
     def fail_next(self, count: int = 1, status: int = 500) -> None:
         """The next `count` POSTs answer `status` with a Stripe-shaped error and create nothing."""
         if count < 0 or not 400 <= status <= 599:

@@ -29,9 +29,12 @@ class GuardFailed(Exception):
 
 @dataclass(frozen=True)
 class CampaignBalance:
+    """`unpaid_runs`: runs whose payout to the campaign is recorded but not yet made."""
+
     campaign_id: str
     figures: CampaignFigures
     settled_through: datetime | None
+    unpaid_runs: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,9 @@ class TransferGateway(Protocol):
         campaign_id: str,
         run_at: datetime,
     ) -> str: ...
+    def find_transfer(self, *, idempotency_key: str, run_at: datetime) -> str | None:
+        """The transfer an earlier attempt made for this payout, if it made one."""
+        ...
 
 
 class BankFileStore(Protocol):

@@ -3,6 +3,9 @@
 For each campaign the payout intent, its journal entry and the new settlement watermark
 are written in one transaction before any money moves; the transfer then uses the
 payout id as Stripe's idempotency key, so a crash or a second invocation pays no one twice.
+A payout an earlier run recorded but could not make (Stripe down, an account to fix, every
+retry spent) is made by the next run; as Stripe forgets idempotency keys after about a day,
+that run first looks for a transfer the earlier attempts may have made.
 """
 
 from __future__ import annotations
@@ -83,14 +86,21 @@ def _before_payout(balance: CampaignBalance, found: PayoutRecord | None) -> Camp
 
 
 def _complete(
-    campaign: Campaign, record: PayoutRecord, store: PayoutStore, transfers: TransferGateway
+    campaign: Campaign,
+    record: PayoutRecord,
+    store: PayoutStore,
+    transfers: TransferGateway,
+    *,
+    resumed: bool = False,
 ) -> PayoutRecord:
     plan: PayoutPlan = record.plan
     if record.status is not PayoutStatus.PENDING:
         return record
     if plan.method is PayoutMethod.STRIPE_TRANSFER and campaign.connect_account_id:
-        transfer_id = transfers.transfer(
-            idempotency_key=f"payout-{plan.payout_id}",
+        key = f"payout-{plan.payout_id}"
+        made = transfers.find_transfer(idempotency_key=key, run_at=plan.run_at) if resumed else None
+        transfer_id = made or transfers.transfer(
+            idempotency_key=key,
             amount=plan.amount,
             destination=campaign.connect_account_id,
             campaign_id=campaign.campaign_id,
@@ -128,6 +138,39 @@ def _bank_rows(campaigns: dict[str, Campaign], records: list[PayoutRecord]) -> l
     return rows
 
 
+def _resume_earlier(
+    campaign: Campaign,
+    run_at: datetime,
+    balance: CampaignBalance,
+    store: PayoutStore,
+    transfers: TransferGateway,
+    summary: RunSummary,
+) -> None:
+    for earlier in (run for run in balance.unpaid_runs if run < run_at):
+        line = CampaignRunLine(campaign.campaign_id, campaign.name, ZERO, resumed_from=earlier)
+        record = store.payout(campaign.campaign_id, earlier)
+        if record is None:
+            continue
+        try:
+            done = _complete(campaign, record, store, transfers, resumed=True)
+        except TransferFailed as error:
+            summary.failed[campaign.campaign_id] = (
+                f"payout of the {london_date(earlier):%d %b %Y} run: {error}"
+            )
+            summary.lines.append(replace(line, failure=summary.failed[campaign.campaign_id]))
+            continue
+        summary.paid.append(done)
+        summary.lines.append(
+            replace(
+                line,
+                paid=done.plan.amount,
+                method=str(done.plan.method),
+                status=str(done.status),
+                reference=done.reference,
+            )
+        )
+
+
 def _pay_campaign(
     campaign: Campaign,
     run_at: datetime,
@@ -138,6 +181,7 @@ def _pay_campaign(
     line = CampaignRunLine(campaign.campaign_id, campaign.name, ZERO)
     try:
         balance = store.balance(campaign.campaign_id)
+        _resume_earlier(campaign, run_at, balance, store, transfers, summary)
         existing = store.payout(campaign.campaign_id, run_at)
         line = replace(line, to_date=_before_payout(balance, existing))
         found = existing or _plan_and_record(campaign, run_at, store, balance)

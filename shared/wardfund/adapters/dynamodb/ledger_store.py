@@ -79,7 +79,10 @@ class DynamoLedgerStore:
         item = self.table.get(campaign_pk(campaign_id), BALANCE_SK) or {}
         through = item.get("settled_through")
         return CampaignBalance(
-            campaign_id, figures_from(item), parse_utc_key(through) if through else None
+            campaign_id,
+            figures_from(item),
+            parse_utc_key(through) if through else None,
+            tuple(sorted(parse_utc_key(run) for run in item.get("unpaid_runs", ()))),
         )
 
     def invoice(self, invoice_id: str) -> InvoiceSeen | None:

@@ -77,7 +77,11 @@ class DynamoPayoutStore:
             "figures": posting.figures.as_dict(),
         } | plan_values(plan)
         run_entry = {"PK": run_pk(plan.run_at), "SK": plan.campaign_id} | plan_values(plan)
-        bound: dict[str, Any] = {":paid": plan.amount, ":through": utc_key(plan.run_at)}
+        bound: dict[str, Any] = {
+            ":paid": plan.amount,
+            ":through": utc_key(plan.run_at),
+            ":run": {utc_key(plan.run_at)},
+        }
         if previous_settled_through is None:
             watermark_guard = "attribute_not_exists(settled_through)"
         else:
@@ -101,7 +105,9 @@ class DynamoPayoutStore:
                 "Update": {
                     "TableName": self.table.name,
                     "Key": key(campaign_pk(plan.campaign_id), BALANCE_SK),
-                    "UpdateExpression": "ADD paid_out :paid SET settled_through = :through",
+                    "UpdateExpression": (
+                        "ADD paid_out :paid, unpaid_runs :run SET settled_through = :through"
+                    ),
                     "ConditionExpression": watermark_guard,
                     "ExpressionAttributeValues": values(bound),
                 }
@@ -130,6 +136,14 @@ class DynamoPayoutStore:
                         | {"Key": key(campaign_pk(plan.campaign_id), payout_sk(plan.run_at))}
                     },
                     {"Update": update | {"Key": key(run_pk(plan.run_at), plan.campaign_id)}},
+                    {
+                        "Update": {
+                            "TableName": self.table.name,
+                            "Key": key(campaign_pk(plan.campaign_id), BALANCE_SK),
+                            "UpdateExpression": "DELETE unpaid_runs :run",
+                            "ExpressionAttributeValues": values({":run": {utc_key(plan.run_at)}}),
+                        }
+                    },
                 ],
             )
         )

@@ -182,6 +182,7 @@ def _run_line_values(line: CampaignRunLine) -> dict[str, Any]:
         "reference": line.reference,
         "carried": line.carried,
         "failure": line.failure,
+        "resumed_from": utc_key(line.resumed_from) if line.resumed_from else None,
     }
 
 
@@ -211,6 +212,9 @@ def run_report_from(item: Item) -> RunReport:
                 reference=line.get("reference"),
                 carried=int(line.get("carried", 0)),
                 failure=line.get("failure"),
+                resumed_from=(
+                    parse_utc_key(line["resumed_from"]) if line.get("resumed_from") else None
+                ),
             )
             for line in item.get("lines", [])
         ),
