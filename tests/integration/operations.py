@@ -23,6 +23,7 @@ from wardfund.local.stripe_world import Donor, StripeWorld
 from wardfund.services.campaigns import register_campaign
 
 RUNNER = CliRunner()
+APPROVER = "national-finance"  # a second person: whoever submits an invoice cannot approve it
 
 
 def wardfund(*args: str) -> Result:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.integration.operations import (
+    APPROVER,
     StripeWorld,
     as_json,
     deliver,
@@ -56,7 +57,7 @@ def story(stack: LocalStack, tmp_path: Path) -> dict[str, Any]:
             "invoice", "submit", cid, "--supplier", "Hall", "--amount", amount, "--file",
             str(document),
         ).stdout.split()[1].rstrip(":")  # fmt: skip
-        ok("invoice", "approve", submitted)
+        ok("invoice", "approve", submitted, "--by", APPROVER)
         ok("invoice", "pay", submitted, "--to", to)
     return {"cid": cid, "name": campaign.name}
 

@@ -43,6 +43,19 @@ def test_invoice_states_move_only_forward() -> None:
         approved.moved_to(InvoiceState.PAID).moved_to(InvoiceState.REJECTED)
 
 
+def test_whoever_submitted_an_invoice_cannot_approve_it() -> None:
+    # Given an invoice submitted by "t"
+    for same in ("t", " T "):
+        with pytest.raises(InvoiceRefused, match="needs a second person"):
+            invoice().approved_by(same, AT)
+    approved = invoice().approved_by("national-finance", AT)
+    assert (approved.state, approved.decided_by, approved.decided_at) == (
+        InvoiceState.APPROVED,
+        "national-finance",
+        AT,
+    )
+
+
 def test_the_cap_check_names_what_is_left() -> None:
     check_fits(invoice(50_000), 200_000, 150_000)
     with pytest.raises(CapReached, match="150001p of 200000p is already committed"):

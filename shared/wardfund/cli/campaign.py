@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,7 +23,10 @@ from wardfund.cli.common import (
     percent_to_bps,
     pounds_to_pence,
 )
-from wardfund.cli.target import ByOption, LocalOption, ProfileOption, StageOption, Target, connect
+from wardfund.cli.option_groups import options_from
+from wardfund.cli.options import JsonOption, OutputOption
+from wardfund.cli.stack_options import Connect, stack_and_actor_options, stack_options
+from wardfund.cli.target import Target
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
 
@@ -31,7 +35,6 @@ app = typer.Typer(
 )
 
 NONE = "none"  # clears an optional setting in `update`
-Opt = Annotated[str | None, typer.Option()]
 NameOpt = Annotated[str | None, typer.Option("--name", help="The campaign's name.")]
 TreasurerOpt = Annotated[
     list[str] | None,
@@ -50,29 +53,28 @@ InvoiceCapOpt = Annotated[
 ShareOpt = Annotated[
     str | None, typer.Option("--local-share", help="The campaign's share in per cent (0-100).")
 ]
-ConnectOpt = Annotated[
+ConnectAccountOpt = Annotated[
     str | None, typer.Option("--connect-account", help="Stripe Connect account (acct_...).")
 ]
 BankOpt = Annotated[
     str | None, typer.Option("--bank-ref", help="Reference of the campaign's bank details.")
 ]
 IdArg = Annotated[str, typer.Argument(help="Campaign id (a slug such as leeds-central).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Changes = Callable[[], dict[str, Any]]
 
 
 def _settings(
-    *,
-    name: str | None,
-    treasurer: list[str] | None,
-    launch_event: str | None,
-    polling_day: str | None,
-    match_cap: str | None,
-    invoice_cap: str | None,
-    local_share: str | None,
-    connect_account: str | None,
-    bank_ref: str | None,
+    treasurer: TreasurerOpt = None,
+    launch_event: LaunchOpt = None,
+    polling_day: PollingOpt = None,
+    match_cap: MatchCapOpt = None,
+    invoice_cap: InvoiceCapOpt = None,
+    local_share: ShareOpt = None,
+    connect_account: ConnectAccountOpt = None,
+    bank_ref: BankOpt = None,
 ) -> dict[str, Any]:
-    """Only the options given, parsed; `none` clears an optional one."""
+    """Only the options given, parsed; `none` clears an optional one. (`--name` is not one
+    of them: `add` checks it before anything else.)"""
 
     def day(text: str, what: str) -> date | None:
         return None if text.lower() == NONE else parse_day(text, what=what)
@@ -81,8 +83,6 @@ def _settings(
         return None if text.lower() == NONE else text
 
     changes: dict[str, Any] = {}
-    if name is not None:
-        changes["name"] = name
     if treasurer is not None:
         changes["treasurer_emails"] = tuple(check_email(e) for e in treasurer if e != NONE)
     if launch_event is not None:
@@ -105,6 +105,9 @@ def _settings(
     return changes
 
 
+settings_options = options_from(_settings, into="settings")
+
+
 def _stores(target: Target) -> Any:
     from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 
@@ -112,68 +115,37 @@ def _stores(target: Target) -> Any:
 
 
 @app.command()
-def add(
-    campaign_id: IdArg,
-    name: NameOpt = None,
-    treasurer: TreasurerOpt = None,
-    launch_event: LaunchOpt = None,
-    polling_day: PollingOpt = None,
-    match_cap: MatchCapOpt = None,
-    invoice_cap: InvoiceCapOpt = None,
-    local_share: ShareOpt = None,
-    connect_account: ConnectOpt = None,
-    bank_ref: BankOpt = None,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-    by: ByOption = None,
-) -> None:
+@stack_and_actor_options
+@settings_options
+def add(campaign_id: IdArg, name: NameOpt = None, *, settings: Changes, connect: Connect) -> None:
     """Add a campaign to the agreement."""
     from wardfund.services.campaigns import add_campaign
 
     with command_errors():
         if not name:
             raise CommandError("a new campaign needs --name")
-        changes = _settings(
-            name=name, treasurer=treasurer, launch_event=launch_event, polling_day=polling_day,
-            match_cap=match_cap, invoice_cap=invoice_cap, local_share=local_share,
-            connect_account=connect_account, bank_ref=bank_ref,
-        )  # fmt: skip
-        campaign = Campaign(campaign_id=campaign_id, **changes)
-        target = connect(local, profile, stage, by)
+        campaign = Campaign(campaign_id=campaign_id, name=name, **settings())
+        target = connect()
         saved = add_campaign(_stores(target), campaign, by=target.actor, at=now())
         out().print(f"added {saved.campaign_id} (version {saved.version})")
 
 
 @app.command()
+@stack_and_actor_options
+@settings_options
 def update(
-    campaign_id: IdArg,
-    name: NameOpt = None,
-    treasurer: TreasurerOpt = None,
-    launch_event: LaunchOpt = None,
-    polling_day: PollingOpt = None,
-    match_cap: MatchCapOpt = None,
-    invoice_cap: InvoiceCapOpt = None,
-    local_share: ShareOpt = None,
-    connect_account: ConnectOpt = None,
-    bank_ref: BankOpt = None,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-    by: ByOption = None,
+    campaign_id: IdArg, name: NameOpt = None, *, settings: Changes, connect: Connect
 ) -> None:
     """Change some of a campaign's settings (only the options given; `none` clears one)."""
     from wardfund.services.campaigns import describe_change, existing, update_campaign
 
     with command_errors():
-        changes = _settings(
-            name=name, treasurer=treasurer, launch_event=launch_event, polling_day=polling_day,
-            match_cap=match_cap, invoice_cap=invoice_cap, local_share=local_share,
-            connect_account=connect_account, bank_ref=bank_ref,
-        )  # fmt: skip
+        changes = settings()
+        if name is not None:
+            changes["name"] = name
         if not changes:
             raise CommandError("nothing to change: give at least one setting")
-        target = connect(local, profile, stage, by)
+        target = connect()
         store = _stores(target)
         before = existing(store, campaign_id)
         saved = update_campaign(store, campaign_id, changes, by=target.actor, at=now())
@@ -181,25 +153,25 @@ def update(
 
 
 @app.command("launch-event")
+@stack_and_actor_options
 def launch_event(
     campaign_id: IdArg,
     on: Annotated[str, typer.Option("--on", help="The date it was held (YYYY-MM-DD).")],
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-    by: ByOption = None,
+    *,
+    connect: Connect,
 ) -> None:
     """Record that the campaign's launch event was held: first monthly gifts are matched."""
     from wardfund.services.campaigns import hold_launch_event
 
     with command_errors():
         held_on = parse_day(on, what="--on")
-        target = connect(local, profile, stage, by)
+        target = connect()
         saved = hold_launch_event(_stores(target), campaign_id, held_on, by=target.actor, at=now())
         out().print(f"{campaign_id}: launch event held on {held_on} (version {saved.version})")
 
 
 @app.command()
+@stack_and_actor_options
 def withdraw(
     campaign_id: IdArg,
     at: Annotated[
@@ -208,10 +180,8 @@ def withdraw(
     side: Annotated[
         str, typer.Option("--side", help="Who leaves: campaign or national.")
     ] = "campaign",
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-    by: ByOption = None,
+    *,
+    connect: Connect,
 ) -> None:
     """End the agreement for a campaign; later payments stay national, owed money is paid."""
     from wardfund.services.campaigns import withdraw_campaign
@@ -220,7 +190,7 @@ def withdraw(
         if side not in ("campaign", "national"):
             raise CommandError(f"--side is campaign or national, not {side!r}")
         when = parse_time(at, what="--at") if at else now()
-        target = connect(local, profile, stage, by)
+        target = connect()
         saved = withdraw_campaign(
             _stores(target), campaign_id, when, by=target.actor, side=side, recorded_at=now()
         )
@@ -235,13 +205,8 @@ def _campaign_json(campaign: Campaign) -> dict[str, Any]:
 
 
 @app.command()
-def show(
-    campaign_id: IdArg,
-    as_json: JsonOpt = False,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-) -> None:
+@stack_options
+def show(campaign_id: IdArg, as_json: JsonOption = False, *, connect: Connect) -> None:
     """A campaign's settings, figures, launch-event invoices committed, and audit trail."""
     from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
     from wardfund.adapters.dynamodb.launch_invoice_store import DynamoLaunchInvoiceStore
@@ -249,7 +214,7 @@ def show(
     from wardfund.services.campaigns import existing
 
     with command_errors():
-        target = connect(local, profile, stage)
+        target = connect()
         campaign = existing(_stores(target), campaign_id)
         figures = DynamoLedgerReport(target.table).figures(campaign_id)
         committed = DynamoLaunchInvoiceStore(target.table).committed(campaign_id)
@@ -302,15 +267,11 @@ def show(
 
 
 @app.command("list")
-def list_campaigns(
-    as_json: JsonOpt = False,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-) -> None:
+@stack_options
+def list_campaigns(as_json: JsonOption = False, *, connect: Connect) -> None:
     """Every campaign with its key dates and settings."""
     with command_errors():
-        target = connect(local, profile, stage)
+        target = connect()
         campaigns = _stores(target).all()
     if as_json:
         print(json.dumps([_campaign_json(c) for c in campaigns], indent=2))
@@ -332,17 +293,11 @@ def list_campaigns(
 
 
 @app.command("export")
-def export_campaigns(
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-) -> None:
+@stack_options
+def export_campaigns(output: OutputOption = None, *, connect: Connect) -> None:
     """All campaigns as YAML (the shape `campaign import` reads)."""
     with command_errors():
-        target = connect(local, profile, stage)
+        target = connect()
         text = dump_campaigns(_stores(target).all())
     if output is None:
         print(text, end="")
@@ -360,12 +315,11 @@ def _given(target: Target) -> Any:
 
 
 @app.command("import")
+@stack_and_actor_options
 def import_file(
     file: Annotated[Path, typer.Argument(help="YAML written by `campaign export`.")],
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-    by: ByOption = None,
+    *,
+    connect: Connect,
 ) -> None:
     """Add or update every campaign in a YAML file; a bad entry stops it before any write."""
     from wardfund.services.campaigns import import_campaigns
@@ -376,7 +330,7 @@ def import_file(
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}") from None
         campaigns = load_campaigns(text, str(file))
-        target = connect(local, profile, stage, by)
+        target = connect()
         outcomes = import_campaigns(
             _stores(target), campaigns, by=target.actor, at=now(), given=_given(target)
         )

@@ -12,7 +12,9 @@ import typer
 from rich.table import Table as RichTable
 
 from wardfund.cli.common import CommandError, command_errors, money, now, out, pounds_to_pence
-from wardfund.cli.target import ByOption, LocalOption, ProfileOption, StageOption, Target, connect
+from wardfund.cli.options import JsonOption
+from wardfund.cli.stack_options import Connect, stack_and_actor_options, stack_options
+from wardfund.cli.target import Target
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.launch_invoices import LaunchInvoice, PayTo
 
@@ -64,15 +66,14 @@ def invoice_json(invoice: LaunchInvoice) -> dict[str, Any]:
 
 
 @app.command()
+@stack_and_actor_options
 def submit(
     campaign_id: Annotated[str, typer.Argument(help="The campaign whose launch event it was.")],
     supplier: Annotated[str, typer.Option("--supplier", help="Who sent the invoice.")],
     amount: Annotated[str, typer.Option("--amount", help="Amount in pounds, e.g. 450.00.")],
     file: Annotated[Path, typer.Option("--file", help="The invoice document (PDF, image).")],
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-    by: ByOption = None,
+    *,
+    connect: Connect,
 ) -> None:
     """Submit a launch-event invoice with its document, for approval."""
     from wardfund.adapters.s3_documents import S3Documents
@@ -86,7 +87,7 @@ def submit(
             body = file.read_bytes()
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}") from None
-        target = connect(local, profile, stage, by)
+        target = connect()
         invoices, campaigns, audit = _stores(target)
         invoice, room = submit_invoice(
             invoices,
@@ -109,18 +110,13 @@ def submit(
 
 
 @app.command()
-def approve(
-    invoice_id: InvoiceArg,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-    by: ByOption = None,
-) -> None:
+@stack_and_actor_options
+def approve(invoice_id: InvoiceArg, *, connect: Connect) -> None:
     """Approve an invoice: refused if it would pass the campaign's cap."""
     from wardfund.services.launch_invoices import approve_invoice
 
     with command_errors():
-        target = connect(local, profile, stage, by)
+        target = connect()
         invoices, campaigns, audit = _stores(target)
         approved = approve_invoice(
             invoices, campaigns, audit, invoice_id, by=target.actor, at=now()
@@ -129,19 +125,18 @@ def approve(
 
 
 @app.command()
+@stack_and_actor_options
 def reject(
     invoice_id: InvoiceArg,
     reason: Annotated[str, typer.Option("--reason", help="Why (recorded, shown to them).")],
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-    by: ByOption = None,
+    *,
+    connect: Connect,
 ) -> None:
     """Reject a submitted or approved invoice (an approved one frees its part of the cap)."""
     from wardfund.services.launch_invoices import reject_invoice
 
     with command_errors():
-        target = connect(local, profile, stage, by)
+        target = connect()
         invoices, _, audit = _stores(target)
         rejected = reject_invoice(
             invoices, audit, invoice_id, reason=reason, by=target.actor, at=now()
@@ -150,6 +145,7 @@ def reject(
 
 
 @app.command()
+@stack_and_actor_options
 def pay(
     invoice_id: InvoiceArg,
     to: Annotated[
@@ -158,10 +154,8 @@ def pay(
     reference: Annotated[
         str | None, typer.Option("--reference", help="The bank payment's reference.")
     ] = None,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-    by: ByOption = None,
+    *,
+    connect: Connect,
 ) -> None:
     """Record an approved invoice as paid from the national account (in the ledger)."""
     from wardfund.services.launch_invoices import pay_invoice
@@ -171,7 +165,7 @@ def pay(
             pay_to = PayTo(to)
         except ValueError:
             raise CommandError(f"--to is supplier or campaign, not {to!r}") from None
-        target = connect(local, profile, stage, by)
+        target = connect()
         invoices, _, audit = _stores(target)
         paid = pay_invoice(
             invoices, audit, invoice_id, pay_to=pay_to, reference=reference, by=target.actor,
@@ -184,19 +178,18 @@ def pay(
 
 
 @app.command("list")
+@stack_options
 def list_invoices(
     campaign_id: Annotated[str, typer.Argument(help="The campaign.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
+    as_json: JsonOption = False,
+    *,
+    connect: Connect,
 ) -> None:
     """A campaign's launch-event invoices and how much of the cap is committed."""
     from wardfund.services.campaigns import existing
 
     with command_errors():
-        target = connect(local, profile, stage)
-        invoices, campaigns, _ = _stores(target)
+        invoices, campaigns, _ = _stores(connect())
         campaign = existing(campaigns, campaign_id)
         found = invoices.for_campaign(campaign_id)
         committed = invoices.committed(campaign_id)
@@ -232,16 +225,11 @@ def list_invoices(
 
 
 @app.command()
-def show(
-    invoice_id: InvoiceArg,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-) -> None:
+@stack_options
+def show(invoice_id: InvoiceArg, *, connect: Connect) -> None:
     """One invoice as JSON."""
     with command_errors():
-        target = connect(local, profile, stage)
-        invoices, _, _ = _stores(target)
+        invoices, _, _ = _stores(connect())
         invoice = invoices.find(invoice_id)
         if invoice is None:
             raise CommandError(f"no launch-event invoice with id {invoice_id!r}")

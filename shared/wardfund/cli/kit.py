@@ -9,11 +9,13 @@ from typing import Annotated
 import typer
 
 from wardfund.cli.common import CommandError, command_errors, now, out, pounds_to_pence
-from wardfund.cli.target import ByOption, LocalOption, ProfileOption, StageOption, connect
+from wardfund.cli.options import CampaignIdArgument
+from wardfund.cli.stack_options import Connect, stack_and_actor_options
 
 
+@stack_and_actor_options
 def kit(
-    campaign_id: Annotated[str, typer.Argument(help="Campaign id.")],
+    campaign_id: CampaignIdArgument,
     ward: Annotated[str, typer.Argument(help="The ward, as donors know it.")],
     monthly: Annotated[
         str, typer.Option("--monthly", help="Monthly amounts in pounds, comma-separated.")
@@ -22,10 +24,8 @@ def kit(
         Path, typer.Option("--output-dir", "-o", help="Where to write the sheet.")
     ] = Path("kits"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the links as JSON.")] = False,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-    by: ByOption = None,
+    *,
+    connect: Connect,
 ) -> None:
     """Create (or reuse) the ward's Payment Links and write its A4 sheet as HTML and PDF."""
     from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
@@ -39,7 +39,7 @@ def kit(
 
     with command_errors():
         amounts = [pounds_to_pence(a, what="--monthly") for a in monthly.split(",") if a.strip()]
-        target = connect(local, profile, stage, by)
+        target = connect()
         report = DynamoLedgerReport(target.table)
         sheet = prepare_kit(
             DynamoCampaignStore(target.table),

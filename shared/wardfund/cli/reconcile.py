@@ -9,7 +9,8 @@ import typer
 from rich.table import Table as RichTable
 
 from wardfund.cli.common import CommandError, command_errors, err, now, out, parse_time
-from wardfund.cli.target import LocalOption, ProfileOption, StageOption, connect
+from wardfund.cli.options import JsonOption
+from wardfund.cli.stack_options import Connect, stack_options
 from wardfund.domain.calendar import LONDON
 from wardfund.services.reconcile import LoggedEvent, ReconcileReport
 
@@ -41,15 +42,15 @@ def report_json(report: ReconcileReport) -> dict[str, object]:
     }
 
 
+@stack_options
 def reconcile(
     since: Annotated[
         str, typer.Option("--since", help="From this date or time (London when no offset).")
     ],
     until: Annotated[str | None, typer.Option("--until", help="Up to this time.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
+    as_json: JsonOption = False,
+    *,
+    connect: Connect,
 ) -> None:
     """List Stripe's events since then and apply any the ledger has not; report what changed."""
     from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
@@ -61,7 +62,7 @@ def reconcile(
         end = parse_time(until, what="--until") if until else None
         if end is not None and end <= start:
             raise CommandError(f"--until ({end}) is not after --since ({start})")
-        target = connect(local, profile, stage)
+        target = connect()
         report = run(StripeEventLog(target.stripe), DynamoLedgerStore(target.table), start, end)
     if as_json:
         print(json.dumps(report_json(report), indent=2))

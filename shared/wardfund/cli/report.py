@@ -11,7 +11,9 @@ import typer
 from rich.table import Table as RichTable
 
 from wardfund.cli.common import CommandError, command_errors, money, now, out, parse_day
-from wardfund.cli.target import ByOption, LocalOption, ProfileOption, StageOption, Target, connect
+from wardfund.cli.options import CampaignIdArgument, OutputOption
+from wardfund.cli.stack_options import Connect, stack_and_actor_options, stack_options
+from wardfund.cli.target import Target
 from wardfund.domain.account_report import CampaignReport
 from wardfund.domain.calendar import LONDON, london_date
 from wardfund.printouts import formats
@@ -25,9 +27,6 @@ FromOpt = Annotated[
     str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default: 1st of the month.")
 ]
 ToOpt = Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD); default: today.")]
-OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-]
 
 
 def _period(start: str | None, end: str | None) -> tuple[date, date]:
@@ -39,9 +38,20 @@ def _period(start: str | None, end: str | None) -> tuple[date, date]:
     return first, last
 
 
-def _which(campaign_id: str | None, every: bool) -> None:
+def _checked(
+    campaign_id: str | None,
+    every: bool,
+    fmt: str,
+    formats_known: tuple[str, ...],
+    start: str | None,
+    end: str | None,
+) -> tuple[date, date]:
+    """The period, once the campaign choice and the format are known to be sound."""
     if every == (campaign_id is not None):
         raise CommandError("name one campaign, or give --all")
+    if fmt not in formats_known:
+        raise CommandError(f"--format is one of {', '.join(formats_known)}, not {fmt!r}")
+    return _period(start, end)
 
 
 def _sources(target: Target) -> tuple[Any, Any]:
@@ -99,6 +109,7 @@ def _summary_table(reports: list[CampaignReport]) -> RichTable:
     return table
 
 
+@stack_options
 def report(
     campaign_id: CampaignArg = None,
     every: AllOpt = False,
@@ -107,22 +118,17 @@ def report(
     fmt: Annotated[
         str, typer.Option("--format", help="table, csv, xero, quickbooks, html or json.")
     ] = "table",
-    output: OutputOpt = None,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
+    output: OutputOption = None,
+    *,
+    connect: Connect,
 ) -> None:
     """Every ledger line of a campaign in a period, with opening and closing balance."""
     from wardfund.printouts.html import report_html
     from wardfund.services.reports import all_reports, campaign_report
 
     with command_errors():
-        _which(campaign_id, every)
-        if fmt not in REPORT_FORMATS:
-            raise CommandError(f"--format is one of {', '.join(REPORT_FORMATS)}, not {fmt!r}")
-        first, last = _period(start, end)
-        target = connect(local, profile, stage)
-        ledger, campaigns = _sources(target)
+        first, last = _checked(campaign_id, every, fmt, REPORT_FORMATS, start, end)
+        ledger, campaigns = _sources(connect())
         if campaign_id is not None:
             reports = [campaign_report(ledger, campaigns, campaign_id, first, last)]
         else:
@@ -152,20 +158,16 @@ def report(
         _emit(report_html(reports, title=title, with_summary=every), output)
 
 
+@stack_and_actor_options
 def export(
-    campaign_id: Annotated[str, typer.Argument(help="Campaign id.")],
-    output: OutputOpt = None,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
-    by: ByOption = None,
+    campaign_id: CampaignIdArgument, output: OutputOption = None, *, connect: Connect
 ) -> None:
     """The campaign's donor data (name, email, ward, gifts) as CSV; recorded in the audit trail."""
     from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
     from wardfund.services.reports import export_donors
 
     with command_errors():
-        target = connect(local, profile, stage, by)
+        target = connect()
         ledger, campaigns = _sources(target)
         donors = export_donors(
             ledger, campaigns, DynamoAuditLog(target.table), campaign_id, by=target.actor,
@@ -174,27 +176,23 @@ def export(
     _emit(formats.donors_csv(donors), output)
 
 
+@stack_options
 def permissibility(
     campaign_id: CampaignArg = None,
     every: AllOpt = False,
     start: FromOpt = None,
     end: ToOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    output: OutputOpt = None,
-    local: LocalOption = False,
-    profile: ProfileOption = None,
-    stage: StageOption = "dev",
+    output: OutputOption = None,
+    *,
+    connect: Connect,
 ) -> None:
     """Donors whose gifts to a campaign reach £50 or £500 in the period: what to check, by when."""
     from wardfund.services.reports import permissibility as find_checks
 
     with command_errors():
-        _which(campaign_id, every)
-        if fmt not in CHECK_FORMATS:
-            raise CommandError(f"--format is one of {', '.join(CHECK_FORMATS)}, not {fmt!r}")
-        first, last = _period(start, end)
-        target = connect(local, profile, stage)
-        ledger, campaigns = _sources(target)
+        first, last = _checked(campaign_id, every, fmt, CHECK_FORMATS, start, end)
+        ledger, campaigns = _sources(connect())
         ids = [campaign_id] if campaign_id else sorted(c.campaign_id for c in campaigns.all())
         checks = find_checks(ledger, campaigns, ids, first, last)
     if fmt == "csv":

@@ -12,35 +12,18 @@ import getpass
 import os
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from wardfund.adapters.dynamodb.table import Table
+from wardfund.cli.options import ByOption, LocalOption, ProfileOption, StageOption
 
 if TYPE_CHECKING:
     import stripe
 
     from wardfund.settings import Settings
 
-LocalOption = Annotated[
-    bool,
-    typer.Option(
-        "--local", envvar="WARDFUND_LOCAL", help="Use the background local stack (`local up`)."
-    ),
-]
-ProfileOption = Annotated[
-    str | None, typer.Option("--profile", help="AWS profile for the deployed stack.")
-]
-StageOption = Annotated[
-    str, typer.Option("--stage", envvar="WARDFUND_STAGE", help="Deployed stage: dev or prod.")
-]
-ByOption = Annotated[
-    str | None,
-    typer.Option("--by", envvar="WARDFUND_ACTOR", help="Who is acting (for the audit trail)."),
-]
-
-# CloudFormation output → environment variable the settings read.
+# CloudFormation output → environment variable the settings read. A stage's two stacks
+# publish every one (infra/stacks/), so a missing one means a stage not fully deployed.
 STACK_OUTPUTS = {
     "TableName": "TABLE_NAME",
     "IdempotencyTableName": "IDEMPOTENCY_TABLE_NAME",
@@ -49,6 +32,7 @@ STACK_OUTPUTS = {
     "StripeApiKeySecretName": "STRIPE_API_KEY_SECRET_NAME",
     "StripeWebhookSecretName": "STRIPE_WEBHOOK_SECRET_NAME",
 }
+_INSTEAD = "set TABLE_NAME etc., or use --local"
 
 
 class TargetError(RuntimeError):
@@ -56,27 +40,42 @@ class TargetError(RuntimeError):
 
 
 def _from_cloudformation(stage: str) -> dict[str, str]:
+    """The stage's stack outputs as the environment variables the settings read."""
     import boto3
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        client = boto3.client("cloudformation")
+    except BotoCoreError as error:  # no region, or --profile names no profile
+        raise TargetError(f"cannot read stage {stage}'s stacks ({error}); {_INSTEAD}") from error
+    stacks = [_stack(client, f"Wardfund-{stage}-{kind}") for kind in ("Stateful", "Stateless")]
+    found = {
+        STACK_OUTPUTS[output["OutputKey"]]: output["OutputValue"]
+        for stack in stacks
+        for output in stack.get("Outputs", [])
+        if output.get("OutputKey") in STACK_OUTPUTS
+    }
+    missing = [key for key, variable in STACK_OUTPUTS.items() if variable not in found]
+    if missing:
+        read = " and ".join(f"{stack['StackName']} ({stack['StackStatus']})" for stack in stacks)
+        raise TargetError(
+            f"no output {', '.join(missing)} in {read}: deploy stage {stage} again, or {_INSTEAD}"
+        )
+    return found
+
+
+def _stack(client: Any, name: str) -> Any:
+    """The stack's description, or why it cannot be read (absent, not allowed, no answer)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    found: dict[str, str] = {}
-    client = boto3.client("cloudformation")
-    for kind in ("Stateful", "Stateless"):
-        name = f"Wardfund-{stage}-{kind}"
-        try:
-            stacks = client.describe_stacks(StackName=name)["Stacks"]
-        except (ClientError, BotoCoreError) as error:
-            raise TargetError(
-                f"cannot read stack {name} ({error}); set TABLE_NAME etc., or use --local"
-            ) from error
-        for output in stacks[0].get("Outputs", []):
-            variable = STACK_OUTPUTS.get(output.get("OutputKey", ""))
-            if variable:
-                found[variable] = output["OutputValue"]
-    found.setdefault("STRIPE_API_KEY_SECRET_NAME", f"wardfund/{stage}/stripe/api-key")
-    if "TABLE_NAME" not in found:
-        raise TargetError(f"stacks of stage {stage} have no TableName output")
-    return found
+    try:
+        return client.describe_stacks(StackName=name)["Stacks"][0]
+    except ClientError as error:
+        reason = error.response.get("Error", {}).get("Message") or str(error)
+        where = client.meta.region_name
+        raise TargetError(f"cannot read stack {name} in {where} ({reason}); {_INSTEAD}") from error
+    except BotoCoreError as error:  # no credentials, no answer
+        raise TargetError(f"cannot read stack {name} ({error}); {_INSTEAD}") from error
 
 
 @dataclass
@@ -107,7 +106,10 @@ class Target:
 
 
 def connect(
-    local: bool = False, profile: str | None = None, stage: str = "dev", by: str | None = None
+    local: LocalOption = False,
+    profile: ProfileOption = None,
+    stage: StageOption = "dev",
+    by: ByOption = None,
 ) -> Target:
     """Sets this process's environment for the chosen stack and returns its handles."""
     from wardfund.local.background import LocalStackNotRunning, use_local

@@ -1,6 +1,7 @@
 """Launch-event invoices the agreement pays for, up to a cap per campaign.
 
-submitted → approved → paid, or → rejected (from submitted or approved). An approved or
+submitted → approved → paid, or → rejected (from submitted or approved). Someone other
+than the person who submitted an invoice approves it. An approved or
 paid invoice counts against the campaign's cap; the store makes that count and the state
 change one conditional write, so two approvals at once can never pass the cap together.
 
@@ -89,12 +90,25 @@ class LaunchInvoice:
     def committed(self) -> bool:
         return self.state in COMMITTED_STATES
 
+    def approved_by(self, by: str, at: datetime) -> LaunchInvoice:
+        approved = self.moved_to(InvoiceState.APPROVED)
+        if _same_person(by, self.submitted_by):
+            raise InvoiceRefused(
+                f"invoice {self.invoice_id} needs a second person: whoever submitted it "
+                "cannot also approve it"
+            )
+        return replace(approved, decided_at=at, decided_by=by)
+
     def moved_to(self, state: InvoiceState) -> LaunchInvoice:
         if state not in NEXT_STATES[self.state]:
             raise InvoiceRefused(
                 f"invoice {self.invoice_id} is {self.state}; it cannot become {state}"
             )
         return replace(self, state=state)
+
+
+def _same_person(one: str, other: str) -> bool:
+    return one.strip().casefold() == other.strip().casefold()
 
 
 def room_under_cap(cap: int, committed: int) -> int:

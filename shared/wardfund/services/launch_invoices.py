@@ -124,7 +124,7 @@ def approve_invoice(
     """Approved only if it fits under the cap; a concurrent approval cannot both fit."""
     for _ in range(MAX_TRIES):
         invoice = _invoice(invoices, invoice_id)
-        approved = replace(invoice.moved_to(InvoiceState.APPROVED), decided_at=at, decided_by=by)
+        approved = invoice.approved_by(by, at)
         campaign = _campaign(campaigns, invoice.campaign_id)
         cap = campaign.launch_invoice_cap_pence
         check_fits(invoice, cap, invoices.committed(invoice.campaign_id))
