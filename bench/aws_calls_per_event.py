@@ -14,6 +14,7 @@ from typing import Any
 
 import boto3
 
+from bench.common import bar_chart
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.domain.calendar import LONDON
@@ -66,6 +67,7 @@ def main() -> None:
         print("| donation | Stripe event | our AWS calls | which | poller calls (Lambda's) |")
         print("|---|---|---:|---|---:|")
         totals = {}
+        per_event: dict[str, float] = {}
         for label, events in (("monthly pledge", pledge), ("one-off gift", one_off)):
             total = 0
             for event_type, counted in measure(stack, events):
@@ -74,9 +76,19 @@ def main() -> None:
                 total += sum(ours.values())
                 which = ", ".join(f"{k} x{v}" for k, v in sorted(ours.items())) or "-"
                 print(f"| {label} | {event_type} | {sum(ours.values())} | {which} | {poller} |")
+                if ours:
+                    per_event[f"{label}: {event_type}"] = sum(ours.values())
             totals[label] = (total, len(events))
         for label, (total, count) in totals.items():
             print(f"\n{label}: {total} AWS calls of our own for its {count} Stripe events")
+        plot = bar_chart(
+            "aws_calls_per_event",
+            "AWS calls our code makes per Stripe event (those with any)",
+            per_event,
+            "calls",
+            (3, "target: ≤ 3 per donation's counting event"),
+        )
+        print(f"\nplot: bench/{plot.name}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.common import bar_chart
+
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 10
 ENV = os.environ | {
@@ -50,6 +52,15 @@ def main() -> None:
         print(f"| {name} | {seconds:.3f} |")
     added = medians["receive handler"] - medians["boto3 + stripe"]
     print(f"\nreceive handler adds {added:.3f} s to boto3 + stripe (target ≤ 0.15 s)")
+    limit = medians["boto3 + stripe"] + 0.15
+    plot = bar_chart(
+        "cold_imports",
+        f"Cold import, median of {RUNS} fresh interpreters",
+        {name: round(seconds, 3) for name, seconds in medians.items()},
+        "seconds",
+        (limit, "receive handler's target: boto3 + stripe + 0.15 s"),
+    )
+    print(f"\nplot: bench/{plot.name}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -25,3 +26,34 @@ def count_aws_calls() -> None:
 
 def median_of(runs: int, measure: Callable[[], float]) -> float:
     return statistics.median(measure() for _ in range(runs))
+
+
+def bar_chart(
+    name: str,
+    title: str,
+    bars: dict[str, float],
+    unit: str,
+    target: tuple[float, str] | None = None,
+) -> Path:
+    """A horizontal bar chart saved as bench/<name>.png, with an optional target line."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(8, 0.45 * len(bars) + 1.4))
+    labels = list(bars)
+    axes.barh(labels, [bars[label] for label in labels], color="tab:blue")
+    axes.invert_yaxis()
+    for y, label in enumerate(labels):
+        axes.annotate(f" {bars[label]:g}", (bars[label], y), va="center", fontsize=8)
+    if target is not None:
+        value, what = target
+        axes.axvline(value, color="tab:red", linestyle="--", label=what)
+        axes.legend(loc="upper right", fontsize=8)
+    axes.set(title=title, xlabel=unit)
+    figure.tight_layout()
+    out = Path(__file__).parent / f"{name}.png"
+    figure.savefig(out, dpi=110)
+    plt.close(figure)
+    return out

@@ -18,6 +18,7 @@ from typing import Any
 
 import boto3
 
+from bench.common import bar_chart
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.domain.campaign import Campaign
@@ -115,6 +116,17 @@ def main(count: int) -> None:
     replayed = f"the pipeline's own {count} transactions replayed on the same moto server"
     print(f"raw TransactWriteItems: {raw_rate:.1f} calls/s ({replayed})")
     print(f"ratio: {pipeline_rate / raw_rate:.2f} (target ≥ 0.4)")
+    plot = bar_chart(
+        "pipeline_throughput",
+        f"{count} events: pipeline against raw transactions, ratio {pipeline_rate / raw_rate:.2f}",
+        {
+            "raw TransactWriteItems": round(raw_rate, 1),
+            "full pipeline": round(pipeline_rate, 1),
+        },
+        "per second",
+        (0.4 * raw_rate, "target: 0.4 × raw"),
+    )
+    print(f"plot: bench/{plot.name}")
 
 
 if __name__ == "__main__":

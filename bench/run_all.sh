@@ -10,9 +10,11 @@ out=bench/RESULTS.md
   echo "One recorded run of \`make bench\` (\`bench/run_all.sh\`) on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)."
   echo "Local figures are against moto in server mode, so they compare designs, not AWS latency."
   echo
-  echo "## AWS calls per Stripe event (\`uv run python bench/aws_calls_per_event.py\`)"
+  echo "## AWS calls per Stripe event (\`uv run python -m bench.aws_calls_per_event\`)"
   echo
-  uv run python bench/aws_calls_per_event.py
+  uv run python -m bench.aws_calls_per_event
+  echo
+  echo "![AWS calls per event](aws_calls_per_event.png)"
   echo
   echo "## Pipeline throughput ratio (\`uv run python -m bench.pipeline_throughput 500\`)"
   echo
@@ -20,9 +22,13 @@ out=bench/RESULTS.md
   uv run python -m bench.pipeline_throughput 500
   echo '```'
   echo
-  echo "## Cold import time (\`uv run python bench/cold_imports.py\`)"
+  echo "![pipeline throughput](pipeline_throughput.png)"
   echo
-  uv run python bench/cold_imports.py
+  echo "## Cold import time (\`uv run python -m bench.cold_imports\`)"
+  echo
+  uv run python -m bench.cold_imports
+  echo
+  echo "![cold imports](cold_imports.png)"
   echo
   echo "## 250 monthly pledges through \`wardfund simulate\`"
   echo

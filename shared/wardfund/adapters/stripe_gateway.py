@@ -1,4 +1,4 @@
-"""Stripe through stripe-python: webhook signatures and Connect transfers, nothing else.
+"""Stripe's API through stripe-python: the client and Connect transfers.
 
 The API version is the one the pinned stripe-python was generated for, so every object
 we read has the shape its resource classes declare.
@@ -6,7 +6,6 @@ we read has the shape its resource classes declare.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 
@@ -14,55 +13,9 @@ import stripe
 from stripe._api_version import _ApiVersion
 
 from wardfund.domain.calendar import utc_key
-from wardfund.services.accept_webhook import InvalidPayload, InvalidSignature, VerifiedEvent
 from wardfund.services.ports import TransferFailed
 
 PINNED_API_VERSION = _ApiVersion.CURRENT
-
-
-class StripeWebhookVerifier:
-    """Checks the `Stripe-Signature` header against the raw body, then reads id and type."""
-
-    def __init__(self, secret: Callable[[], str], tolerance_seconds: int) -> None:
-        self._secret = secret
-        self._tolerance = tolerance_seconds
-
-    def verify(self, raw_body: bytes, signature: str | None) -> VerifiedEvent:
-        if not signature:
-            raise InvalidSignature("missing Stripe-Signature header")
-        try:
-            payload = raw_body.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise InvalidPayload("body is not UTF-8") from error
-        try:
-            stripe.WebhookSignature.verify_header(
-                payload, signature, self._secret(), self._tolerance
-            )
-        except stripe.SignatureVerificationError as error:
-            raise InvalidSignature(str(error.user_message or "signature does not match")) from error
-        try:
-            body = json.loads(payload)
-        except json.JSONDecodeError as error:
-            raise InvalidPayload("body is not JSON") from error
-        if not isinstance(body, dict) or body.get("object") != "event":
-            raise InvalidPayload("body is not a Stripe snapshot event")
-        event_id, event_type = body.get("id"), body.get("type")
-        if not isinstance(event_id, str) or not event_id.startswith("evt_"):
-            raise InvalidPayload("event has no evt_ id")
-        if not isinstance(event_type, str) or not isinstance(body.get("created"), int):
-            raise InvalidPayload("event has no type or created time")
-        version = body.get("api_version")
-        data = body.get("data")
-        found = data.get("object") if isinstance(data, dict) else None
-        if not isinstance(found, dict):
-            raise InvalidPayload("event has no data.object")
-        mode = found.get("mode") if isinstance(found, dict) else None
-        return VerifiedEvent(
-            event_id,
-            event_type,
-            version if isinstance(version, str) else None,
-            mode if isinstance(mode, str) else None,
-        )
 
 
 def stripe_client(api_key: str, api_base: str | None = None) -> stripe.StripeClient:

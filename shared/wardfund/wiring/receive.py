@@ -6,7 +6,7 @@ from functools import cache
 
 from wardfund.adapters.secrets import read_secret
 from wardfund.adapters.sqs_queue import SqsEventQueue
-from wardfund.adapters.stripe_gateway import StripeWebhookVerifier
+from wardfund.adapters.stripe_signatures import StripeWebhookVerifier
 from wardfund.settings import get_settings
 
 
