@@ -170,6 +170,30 @@ def test_connection_reset_on_transfer_is_retried_without_double_payment(
     assert _figures(stack, campaign)["paid_out"] == 1800
 
 
+def test_a_transfer_answered_after_the_client_gave_up_is_made_once(
+    stack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given Stripe makes the transfer but answers after the client's timeout has passed
+    campaign = _campaign(stack)
+    _pledges(stack, campaign, 1)
+    stack.drain()
+    from wardfund.adapters import stripe_gateway
+    from wardfund.wiring import stripe_api
+
+    monkeypatch.setattr(stripe_gateway, "TIMEOUT_SECONDS", 0.5)
+    stripe_api._cached_client.cache_clear()
+    stack.stripe.delay_next(1, 2.0)
+    # When the payout run's transfer times out (the SDK retries with the same key)
+    stack.fire_payout_schedule(RUN)
+    stripe_api._cached_client.cache_clear()
+    # Then Stripe replayed the transfer it had made: one transfer, paid once
+    transfers = _transfers_to(stack, campaign)
+    assert [t["amount"] for t in transfers] == [1800]
+    assert _figures(stack, campaign)["paid_out"] == 1800
+    (key,) = [k for k in stack.stripe.posts_with_key if campaign.campaign_id in k]
+    assert stack.stripe.posts_with_key[key] == 2  # the try that timed out, and its retry
+
+
 def test_crash_after_the_transfer_before_its_outcome_is_saved(
     stack: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,6 +16,10 @@ from wardfund.domain.calendar import utc_key
 from wardfund.services.ports import TransferFailed
 
 PINNED_API_VERSION = _ApiVersion.CURRENT
+# A transfer answers in a second or two. stripe-python's default wait is 80 s per try, so a
+# hung connection with its two retries would hold the payout run for four minutes; at 20 s a
+# try is still generous, and a retry replays the first try's result (same idempotency key).
+TIMEOUT_SECONDS = 20
 
 
 def stripe_client(api_key: str, api_base: str | None = None) -> stripe.StripeClient:
@@ -24,6 +28,7 @@ def stripe_client(api_key: str, api_base: str | None = None) -> stripe.StripeCli
         stripe_version=PINNED_API_VERSION,
         base_addresses={"api": api_base} if api_base else {},
         max_network_retries=2,
+        http_client=stripe.RequestsClient(timeout=TIMEOUT_SECONDS),
     )
 
 

@@ -110,6 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode() if length else ""
         standin = cast(_Server, self.server).standin
         status, payload, headers = standin.handle(self.command, self.path, dict(self.headers), body)
+        time.sleep(standin.reply_delay(self.command))
         data = json.dumps(payload, indent=2).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -134,6 +135,8 @@ class StripeStandIn:
         self._links = StandinPaymentLinks(self._ids)
         self._saved: dict[str, _Saved] = {}
         self._faults: list[int] = []
+        self._delays: list[float] = []
+        self.posts_with_key: dict[str, int] = {}  # idempotency key -> POSTs that carried it
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -205,11 +208,22 @@ class StripeStandIn:
             self._links = StandinPaymentLinks(self._ids)
             self._transfers.clear()
             self._saved.clear()
+            self.posts_with_key.clear()
 
     def forget_idempotency_keys(self) -> None:
         """What a day does: Stripe prunes idempotency keys once they are 24 hours old."""
         with self._lock:
             self._saved.clear()
+
+    def delay_next(self, count: int = 1, seconds: float = 1.0) -> None:
+        """The next `count` POSTs are carried out at once but answered `seconds` later: a
+        client that gives up first has its transfer made without hearing of it."""
+        with self._lock:
+            self._delays.extend([seconds] * count)
+
+    def reply_delay(self, method: str) -> float:
+        with self._lock:
+            return self._delays.pop(0) if method == "POST" and self._delays else 0.0
 
     def fail_next(self, count: int = 1, status: int = 500) -> None:
         """The next `count` POSTs answer `status` with a Stripe-shaped error and create nothing."""
@@ -232,6 +246,8 @@ class StripeStandIn:
         key = lowered.get("idempotency-key") if method == "POST" else None
         if key is not None:
             reply_headers["Idempotency-Key"] = key
+            with self._lock:
+                self.posts_with_key[key] = self.posts_with_key.get(key, 0) + 1
         with self._lock:
             try:
                 self._authenticate(lowered.get("authorization", ""))
