@@ -194,24 +194,30 @@ def test_a_transfer_answered_after_the_client_gave_up_is_made_once(
     assert stack.stripe.posts_with_key[key] == 2  # the try that timed out, and its retry
 
 
+def _run_that_dies_after_the_transfer(stack: Any, monkeypatch: pytest.MonkeyPatch) -> Campaign:
+    """A campaign owed £18 whose payout run dies once Stripe has made the transfer, before the
+    outcome is saved; the payout store works again afterwards."""
+    campaign = _campaign(stack)
+    _pledges(stack, campaign, 1)
+    stack.drain()
+    with monkeypatch.context() as patched:
+
+        def crash(self: DynamoPayoutStore, *args: Any, **kwargs: Any) -> None:
+            raise RuntimeError("Lambda timed out")
+
+        patched.setattr(DynamoPayoutStore, "mark_payout", crash)
+        with pytest.raises(RuntimeError):
+            stack.fire_payout_schedule(RUN)
+    return campaign
+
+
 def test_crash_after_the_transfer_before_its_outcome_is_saved(
     stack: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given the run dies right after Stripe accepted the transfer
-    campaign = _campaign(stack)
-    _pledges(stack, campaign, 1)
-    stack.drain()
-    real_mark = DynamoPayoutStore.mark_payout
-
-    def crash(self: DynamoPayoutStore, *args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("Lambda timed out")
-
-    monkeypatch.setattr(DynamoPayoutStore, "mark_payout", crash)
-    with pytest.raises(RuntimeError):
-        stack.fire_payout_schedule(RUN)
+    campaign = _run_that_dies_after_the_transfer(stack, monkeypatch)
     assert len(_transfers_to(stack, campaign)) == 1
     # When the invocation is retried (the pending payout is resumed with the same key)
-    monkeypatch.setattr(DynamoPayoutStore, "mark_payout", real_mark)
     stack.fire_payout_schedule(RUN)
     # Then Stripe replayed the first transfer: still exactly one
     transfers = _transfers_to(stack, campaign)
@@ -259,18 +265,7 @@ def test_a_crash_after_the_transfer_is_not_paid_again_after_stripe_forgets_the_k
     stack: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a run that died after Stripe made the transfer, and was never retried
-    campaign = _campaign(stack)
-    _pledges(stack, campaign, 1)
-    stack.drain()
-    real_mark = DynamoPayoutStore.mark_payout
-
-    def crash(self: DynamoPayoutStore, *args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("Lambda timed out")
-
-    monkeypatch.setattr(DynamoPayoutStore, "mark_payout", crash)
-    with pytest.raises(RuntimeError):
-        stack.fire_payout_schedule(RUN)
-    monkeypatch.setattr(DynamoPayoutStore, "mark_payout", real_mark)
+    campaign = _run_that_dies_after_the_transfer(stack, monkeypatch)
     # When a week passes (Stripe has forgotten the idempotency key) and the next run comes
     stack.stripe.forget_idempotency_keys()
     stack.fire_payout_schedule(NEXT_RUN)

@@ -138,6 +138,19 @@ def _bank_rows(campaigns: dict[str, Campaign], records: list[PayoutRecord]) -> l
     return rows
 
 
+def _add_paid(summary: RunSummary, line: CampaignRunLine, done: PayoutRecord) -> None:
+    summary.paid.append(done)
+    summary.lines.append(
+        replace(
+            line,
+            paid=done.plan.amount,
+            method=str(done.plan.method),
+            status=str(done.status),
+            reference=done.reference,
+        )
+    )
+
+
 def _resume_earlier(
     campaign: Campaign,
     run_at: datetime,
@@ -159,16 +172,7 @@ def _resume_earlier(
             )
             summary.lines.append(replace(line, failure=summary.failed[campaign.campaign_id]))
             continue
-        summary.paid.append(done)
-        summary.lines.append(
-            replace(
-                line,
-                paid=done.plan.amount,
-                method=str(done.plan.method),
-                status=str(done.status),
-                reference=done.reference,
-            )
-        )
+        _add_paid(summary, line, done)
 
 
 def _pay_campaign(
@@ -191,16 +195,7 @@ def _pay_campaign(
             summary.lines.append(replace(line, carried=found))
             return
         done = _complete(campaign, found, store, transfers)
-        summary.paid.append(done)
-        summary.lines.append(
-            replace(
-                line,
-                paid=done.plan.amount,
-                method=str(done.plan.method),
-                status=str(done.status),
-                reference=done.reference,
-            )
-        )
+        _add_paid(summary, line, done)
     except GuardFailed as error:
         summary.failed[campaign.campaign_id] = f"ledger moved during the run: {error}"
     except TransferFailed as error:  # one campaign's failure must not stop the others
