@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -18,11 +19,11 @@ from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
 from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
 from wardfund.adapters.dynamodb.payout_store import DynamoPayoutStore
 from wardfund.adapters.dynamodb.records import run_report_from
-from wardfund.adapters.dynamodb.table import RUNS_PK, Table
+from wardfund.adapters.dynamodb.table import ALERT_PK, RUNS_PK, Table
 from wardfund.domain.calendar import LONDON, utc_key
 from wardfund.domain.campaign import Campaign
 from wardfund.local.stripe_world import Donor, StripeWorld
-from wardfund.services.campaigns import register_campaign
+from wardfund.services.campaigns import register_campaign, update_campaign
 from wardfund.services.run_payouts import PayoutRunIncomplete
 
 GIFT_AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)
@@ -43,7 +44,7 @@ def _campaign(stack: Any, connect: bool = True) -> Campaign:
 
 
 def _pledges(stack: Any, campaign: Campaign, count: int) -> None:
-    world = StripeWorld()
+    world = StripeWorld(account_id=f"acct_{campaign.campaign_id}")  # ids unique per campaign
     events: list[dict[str, Any]] = []
     for n in range(count):
         donor = Donor(f"d{n}", f"d{n}@example.org", f"Donor {n}")
@@ -279,3 +280,88 @@ def test_a_crash_after_the_transfer_is_not_paid_again_after_stripe_forgets_the_k
         transfers[0]["id"],
         RUN,
     )
+
+
+def _bank_file_rows(stack: Any, run_at: datetime) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    item = Table(stack.resources.table_name).get(RUNS_PK, utc_key(run_at))
+    assert item is not None
+    location = run_report_from(item).bank_file
+    if location is None:
+        return []
+    bucket, _, key = location.removeprefix("s3://").partition("/")
+    body = boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+def test_a_held_stripe_payout_waits_for_a_connected_account_and_is_never_sent_by_bank(
+    stack: Any,
+) -> None:
+    # Given a payout held because Stripe failed every try, then the Connect account removed
+    campaign = _campaign(stack)
+    _pledges(stack, campaign, 1)
+    stack.drain()
+    stack.stripe.fail_next(9, 500)
+    for _ in range(3):
+        with pytest.raises(PayoutRunIncomplete):
+            stack.fire_payout_schedule(RUN)
+    stack.stripe.forget_idempotency_keys()
+    store = DynamoCampaignStore(Table(stack.resources.table_name))
+    account = campaign.connect_account_id
+    update_campaign(store, campaign.campaign_id, {"connect_account_id": None}, by="national")
+    # When the next run comes: the payout stays held, out of the bank file, with an alert
+    with pytest.raises(PayoutRunIncomplete):
+        stack.fire_payout_schedule(NEXT_RUN)
+    held, this_week = _run_lines(stack, NEXT_RUN, campaign)
+    assert (held.resumed_from, held.carried, held.paid) == (RUN, 1800, 0)
+    assert held.failure
+    assert "no Stripe connected account" in held.failure
+    assert this_week.failure is None
+    assert _bank_file_rows(stack, NEXT_RUN) == []
+    this_run = utc_key(NEXT_RUN)
+    alerts = list(Table(stack.resources.table_name).query(ALERT_PK, this_run, this_run + "~"))
+    assert [(a["campaign_id"], a["amount"]) for a in alerts] == [(campaign.campaign_id, 1800)]
+    assert alerts[0]["SK"].endswith(f"#{utc_key(RUN)}")  # its own alert, apart from this run's
+    # And once the account is back, the following run pays it by transfer, once
+    update_campaign(store, campaign.campaign_id, {"connect_account_id": account}, by="national")
+    later = datetime(2026, 6, 22, 6, 0, tzinfo=LONDON)
+    stack.fire_payout_schedule(later)
+    assert [t["amount"] for t in _transfers_to(stack, campaign)] == [1800]
+    assert _figures(stack, campaign)["paid_out"] == 1800
+
+
+def test_a_retried_run_still_reports_and_files_the_payouts_its_first_try_completed(
+    stack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a bank-paid campaign whose payout was held by a crash before its outcome was saved
+    by_bank = _campaign(stack, connect=False)
+    _pledges(stack, by_bank, 1)
+    stack.drain()
+    with monkeypatch.context() as patched:
+
+        def crash(self: DynamoPayoutStore, *args: Any, **kwargs: Any) -> None:
+            raise RuntimeError("Lambda timed out")
+
+        patched.setattr(DynamoPayoutStore, "mark_payout", crash)
+        with pytest.raises(RuntimeError):
+            stack.fire_payout_schedule(RUN)
+    # And a Stripe-paid campaign whose transfer fails in the next run's first try
+    by_stripe = _campaign(stack)
+    _pledges(stack, by_stripe, 1)
+    stack.drain()
+    stack.stripe.fail_next(3, 500)
+    with pytest.raises(PayoutRunIncomplete):
+        stack.fire_payout_schedule(NEXT_RUN)
+    # When that run is retried and succeeds
+    stack.fire_payout_schedule(NEXT_RUN)
+    # Then its report and bank file still carry the held payout its first try completed
+    (completed, _) = _run_lines(stack, NEXT_RUN, by_bank)
+    assert (completed.resumed_from, completed.paid, completed.status) == (
+        RUN,
+        1800,
+        "awaiting_bank_transfer",
+    )
+    assert [row["campaign_id"] for row in _bank_file_rows(stack, NEXT_RUN)] == [by_bank.campaign_id]
+    assert [t["amount"] for t in _transfers_to(stack, by_stripe)] == [1800]

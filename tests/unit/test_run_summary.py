@@ -49,8 +49,11 @@ class Store:
     def record_payout(self, plan, posting, previous) -> None:  # type: ignore[no-untyped-def]
         pass
 
-    def mark_payout(self, plan, status, reference) -> None:  # type: ignore[no-untyped-def]
+    def mark_payout(self, plan, status, reference, *, completed_in=None) -> None:  # type: ignore[no-untyped-def]
         self.marked[plan.campaign_id] = status
+
+    def completed_in(self, run_at: datetime) -> list[PayoutRecord]:
+        return []
 
     def record_run(self, report: RunReport) -> None:
         self.reports.append(report)

@@ -103,7 +103,18 @@ class PayoutStore(Protocol):
     def record_payout(
         self, plan: PayoutPlan, posting: Posting, previous_settled_through: datetime | None
     ) -> None: ...
-    def mark_payout(self, plan: PayoutPlan, status: PayoutStatus, reference: str) -> None: ...
+    def mark_payout(
+        self,
+        plan: PayoutPlan,
+        status: PayoutStatus,
+        reference: str,
+        *,
+        completed_in: datetime | None = None,
+    ) -> None: ...
+    def completed_in(self, run_at: datetime) -> Sequence[PayoutRecord]:
+        """Payouts of earlier runs that the run at `run_at` completed."""
+        ...
+
     def record_run(self, report: RunReport) -> None:
         """Keeps the run's summary, and an alert for each campaign the run could not pay:
         the records the notifications function turns into the national emails."""

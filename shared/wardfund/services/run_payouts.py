@@ -10,6 +10,7 @@ that run first looks for a transfer the earlier attempts may have made.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -91,25 +92,37 @@ def _complete(
     store: PayoutStore,
     transfers: TransferGateway,
     *,
-    resumed: bool = False,
+    completed_in: datetime | None = None,
 ) -> PayoutRecord:
+    """Makes a pending payout the way it was planned; `completed_in`: the later run that
+    completes an earlier run's payout (by then Stripe may have forgotten the key)."""
     plan: PayoutPlan = record.plan
     if record.status is not PayoutStatus.PENDING:
         return record
-    if plan.method is PayoutMethod.STRIPE_TRANSFER and campaign.connect_account_id:
+    if plan.method is PayoutMethod.STRIPE_TRANSFER:
         key = f"payout-{plan.payout_id}"
-        made = transfers.find_transfer(idempotency_key=key, run_at=plan.run_at) if resumed else None
-        transfer_id = made or transfers.transfer(
-            idempotency_key=key,
-            amount=plan.amount,
-            destination=campaign.connect_account_id,
-            campaign_id=campaign.campaign_id,
-            run_at=plan.run_at,
-        )
-        store.mark_payout(plan, PayoutStatus.PAID, transfer_id)
-        return PayoutRecord(plan, PayoutStatus.PAID, transfer_id)
+        made = None
+        if completed_in is not None:
+            made = transfers.find_transfer(idempotency_key=key, run_at=plan.run_at)
+        if made is None:
+            if not campaign.connect_account_id:
+                raise TransferFailed(
+                    "the campaign has no Stripe connected account now; the payout is held "
+                    "until it has one"
+                )
+            made = transfers.transfer(
+                idempotency_key=key,
+                amount=plan.amount,
+                destination=campaign.connect_account_id,
+                campaign_id=campaign.campaign_id,
+                run_at=plan.run_at,
+            )
+        store.mark_payout(plan, PayoutStatus.PAID, made, completed_in=completed_in)
+        return PayoutRecord(plan, PayoutStatus.PAID, made)
     reference = bank_reference(plan)
-    store.mark_payout(plan, PayoutStatus.AWAITING_BANK_TRANSFER, reference)
+    store.mark_payout(
+        plan, PayoutStatus.AWAITING_BANK_TRANSFER, reference, completed_in=completed_in
+    )
     return PayoutRecord(plan, PayoutStatus.AWAITING_BANK_TRANSFER, reference)
 
 
@@ -121,7 +134,7 @@ def bank_reference(plan: PayoutPlan) -> str:
 def _bank_rows(campaigns: dict[str, Campaign], records: list[PayoutRecord]) -> list[dict[str, str]]:
     rows = []
     for record in records:
-        if record.plan.method is not PayoutMethod.BANK_TRANSFER:
+        if record.status is not PayoutStatus.AWAITING_BANK_TRANSFER:
             continue
         campaign = campaigns[record.plan.campaign_id]
         rows.append(
@@ -159,20 +172,32 @@ def _resume_earlier(
     transfers: TransferGateway,
     summary: RunSummary,
 ) -> None:
+    """Completes the payouts earlier runs recorded and could not make. A failure is its own
+    line (and alert); it holds back only that payout, not this run's."""
     for earlier in (run for run in balance.unpaid_runs if run < run_at):
         line = CampaignRunLine(campaign.campaign_id, campaign.name, ZERO, resumed_from=earlier)
         record = store.payout(campaign.campaign_id, earlier)
-        if record is None:
+        if record is None or record.status is not PayoutStatus.PENDING:
             continue
         try:
-            done = _complete(campaign, record, store, transfers, resumed=True)
-        except TransferFailed as error:
-            summary.failed[campaign.campaign_id] = (
-                f"payout of the {london_date(earlier):%d %b %Y} run: {error}"
-            )
-            summary.lines.append(replace(line, failure=summary.failed[campaign.campaign_id]))
+            done = _complete(campaign, record, store, transfers, completed_in=run_at)
+        except (TransferFailed, GuardFailed) as error:
+            reason = f"the payout held from the run of {london_date(earlier):%d %b %Y}: {error}"
+            summary.failed[f"{campaign.campaign_id} (held)"] = reason
+            summary.lines.append(replace(line, carried=record.plan.amount, failure=reason))
             continue
         _add_paid(summary, line, done)
+
+
+def _completed_before(
+    campaign: Campaign, records: Sequence[PayoutRecord], summary: RunSummary
+) -> None:
+    """Earlier runs' payouts an earlier try of this run completed: still this run's to report."""
+    for record in records:
+        line = CampaignRunLine(
+            campaign.campaign_id, campaign.name, ZERO, resumed_from=record.plan.run_at
+        )
+        _add_paid(summary, line, record)
 
 
 def _pay_campaign(
@@ -181,8 +206,11 @@ def _pay_campaign(
     store: PayoutStore,
     transfers: TransferGateway,
     summary: RunSummary,
+    completed_before: Sequence[PayoutRecord],
 ) -> None:
     line = CampaignRunLine(campaign.campaign_id, campaign.name, ZERO)
+    failure: str | None = None
+    _completed_before(campaign, completed_before, summary)
     try:
         balance = store.balance(campaign.campaign_id)
         _resume_earlier(campaign, run_at, balance, store, transfers, summary)
@@ -197,11 +225,12 @@ def _pay_campaign(
         done = _complete(campaign, found, store, transfers)
         _add_paid(summary, line, done)
     except GuardFailed as error:
-        summary.failed[campaign.campaign_id] = f"ledger moved during the run: {error}"
+        failure = f"ledger moved during the run: {error}"
     except TransferFailed as error:  # one campaign's failure must not stop the others
-        summary.failed[campaign.campaign_id] = str(error)
-    if campaign.campaign_id in summary.failed:
-        summary.lines.append(replace(line, failure=summary.failed[campaign.campaign_id]))
+        failure = str(error)
+    if failure is not None:
+        summary.failed[campaign.campaign_id] = failure
+        summary.lines.append(replace(line, failure=failure))
 
 
 def run_payouts(
@@ -218,8 +247,12 @@ def run_payouts(
         summary.skipped_off_week = True
         return summary
     campaigns = {campaign.campaign_id: campaign for campaign in store.campaigns()}
+    completed_before: dict[str, list[PayoutRecord]] = {}
+    for record in store.completed_in(run_at):
+        completed_before.setdefault(record.plan.campaign_id, []).append(record)
     for campaign in campaigns.values():
-        _pay_campaign(campaign, run_at, store, transfers, summary)
+        done_before = completed_before.get(campaign.campaign_id, [])
+        _pay_campaign(campaign, run_at, store, transfers, summary, done_before)
     rows = _bank_rows(campaigns, summary.paid)
     if rows:
         summary.bank_file = bank_files.write(run_at, rows)

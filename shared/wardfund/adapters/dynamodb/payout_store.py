@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -20,6 +21,7 @@ from wardfund.adapters.dynamodb.records import (
 from wardfund.adapters.dynamodb.table import (
     ALERT_PK,
     BALANCE_SK,
+    HIGH,
     RUNS_PK,
     Table,
     campaign_pk,
@@ -37,6 +39,14 @@ from wardfund.domain.payouts import LedgerLine, PayoutPlan, PayoutStatus
 from wardfund.domain.postings import Posting
 from wardfund.domain.run_report import RunReport
 from wardfund.services.ports import CampaignBalance, GuardFailed, PayoutRecord
+
+MARK_TRIES = 4
+COMPLETED_PREFIX = "COMPLETED#"
+
+
+def completed_sk(campaign_id: str, earlier_run: datetime) -> str:
+    """Under a run's partition: an earlier run's payout this run completed."""
+    return f"{COMPLETED_PREFIX}{campaign_id}#{utc_key(earlier_run)}"
 
 
 class DynamoPayoutStore:
@@ -120,33 +130,63 @@ class DynamoPayoutStore:
                 raise GuardFailed(f"payout {plan.payout_id} raced another writer") from error
             raise
 
-    def mark_payout(self, plan: PayoutPlan, status: PayoutStatus, reference: str) -> None:
+    def mark_payout(
+        self,
+        plan: PayoutPlan,
+        status: PayoutStatus,
+        reference: str,
+        *,
+        completed_in: datetime | None = None,
+    ) -> None:
+        """The payout's outcome, on the payout and its run's entry, and its run off the
+        campaign's unpaid runs; a payout a later run completes is listed under that run too.
+        The balance item is busy (every gift updates it), so a clash is tried again."""
         update = {
             "UpdateExpression": "SET #st = :st, #ref = :ref",
             "ExpressionAttributeNames": {"#st": "status", "#ref": "reference"},
             "ExpressionAttributeValues": values({":st": str(status), ":ref": reference}),
             "TableName": self.table.name,
         }
-        self.table.client.transact_write_items(
-            TransactItems=cast(
-                Any,
-                [
-                    {
-                        "Update": update
-                        | {"Key": key(campaign_pk(plan.campaign_id), payout_sk(plan.run_at))}
-                    },
-                    {"Update": update | {"Key": key(run_pk(plan.run_at), plan.campaign_id)}},
-                    {
-                        "Update": {
-                            "TableName": self.table.name,
-                            "Key": key(campaign_pk(plan.campaign_id), BALANCE_SK),
-                            "UpdateExpression": "DELETE unpaid_runs :run",
-                            "ExpressionAttributeValues": values({":run": {utc_key(plan.run_at)}}),
-                        }
-                    },
-                ],
-            )
-        )
+        transaction: list[dict[str, Any]] = [
+            {
+                "Update": update
+                | {"Key": key(campaign_pk(plan.campaign_id), payout_sk(plan.run_at))}
+            },
+            {"Update": update | {"Key": key(run_pk(plan.run_at), plan.campaign_id)}},
+            {
+                "Update": {
+                    "TableName": self.table.name,
+                    "Key": key(campaign_pk(plan.campaign_id), BALANCE_SK),
+                    "UpdateExpression": "DELETE unpaid_runs :run",
+                    "ExpressionAttributeValues": values({":run": {utc_key(plan.run_at)}}),
+                }
+            },
+        ]
+        if completed_in is not None:
+            completed = {
+                "PK": run_pk(completed_in),
+                "SK": completed_sk(plan.campaign_id, plan.run_at),
+                "status": str(status),
+                "reference": reference,
+            } | plan_values(plan)
+            transaction.append({"Put": {"TableName": self.table.name, "Item": to_item(completed)}})
+        for attempt in range(MARK_TRIES):
+            try:
+                self.table.client.transact_write_items(TransactItems=cast(Any, transaction))
+                return
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "TransactionCanceledException":
+                    raise
+                if attempt + 1 == MARK_TRIES:
+                    raise GuardFailed(f"payout {plan.payout_id}: outcome not saved") from error
+                time.sleep(0.05 * 2**attempt)
+
+    def completed_in(self, run_at: datetime) -> Sequence[PayoutRecord]:
+        items = self.table.query(run_pk(run_at), COMPLETED_PREFIX, COMPLETED_PREFIX + HIGH)
+        return [
+            PayoutRecord(plan_from(item), PayoutStatus(item["status"]), item.get("reference"))
+            for item in items
+        ]
 
     def record_run(self, report: RunReport) -> None:
         """The run's summary (a retried run rewrites it), then one alert per campaign that
@@ -155,14 +195,15 @@ class DynamoPayoutStore:
         for line in report.lines:
             if line.failure is None:
                 continue
+            held = f"#{utc_key(line.resumed_from)}" if line.resumed_from else ""
             alert = {
                 "PK": ALERT_PK,
-                "SK": f"{utc_key(report.run_at)}#payout_failed#{line.campaign_id}",
+                "SK": f"{utc_key(report.run_at)}#payout_failed#{line.campaign_id}{held}",
                 "kind": "payout_failed",
                 "reason": line.failure,
                 "campaign_id": line.campaign_id,
                 "campaign_name": line.name,
-                "amount": line.to_date.owed,
+                "amount": line.carried if line.resumed_from else line.to_date.owed,
                 "at": utc_key(report.run_at),
             }
             try:
