@@ -18,6 +18,10 @@ from aws_lambda_powertools.utilities.idempotency import (
 from wardfund.services.notification_ports import Mailer, OutgoingEmail
 
 REMEMBER_DAYS = 15
+# Powertools otherwise prefixes each key with AWS_LAMBDA_FUNCTION_NAME, which the CLI's
+# `outbox resend` does not have (and a replaced function changes): one fixed prefix lets
+# every sender of an email see that it was sent.
+KEY_PREFIX = "wardfund-email"
 config = IdempotencyConfig(
     event_key_jmespath="request_id",
     raise_on_no_idempotency_key=True,
@@ -33,6 +37,7 @@ class OnceOnlyMailer:
             data_keyword_argument="email",
             config=config,
             persistence_store=persistence,
+            key_prefix=KEY_PREFIX,
         )
         def send_once(email: OutgoingEmail) -> dict[str, Any]:
             return {"message_id": inner.send(email)}

@@ -60,7 +60,19 @@ app.command()(reconcile_cli.reconcile)
 app.command()(kit_cli.kit)
 
 
-@app.command()
+from wardfund.cli import outbox_resend  # noqa: E402
+from wardfund.cli.default_command import DEFAULT_COMMAND, DefaultCommandGroup  # noqa: E402
+
+outbox_app = typer.Typer(
+    cls=DefaultCommandGroup,
+    help="The emails: write a story's (default), or resend the days the stream gave up.",
+    no_args_is_help=False,
+)
+app.add_typer(outbox_app, name="outbox")
+outbox_app.command("resend")(outbox_resend.resend)
+
+
+@outbox_app.command(DEFAULT_COMMAND)
 def outbox(
     folder: Annotated[Path, typer.Argument(help="Where to write the emails.")] = Path("out/outbox"),
     scenario: Annotated[
