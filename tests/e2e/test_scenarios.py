@@ -18,6 +18,7 @@ from wardfund.local.scenario_player import ScenarioPlayer
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_SCENARIOS = sorted((ROOT.parent / "shared" / "scenarios").glob("*.yaml"))
 OWN_STORIES = sorted((Path(__file__).parent / "stories").glob("*.yaml"))
+EVERY_ACTION = Path(__file__).parent / "stories" / "every-action.yaml"
 FIGURES = ("campaigns", "payouts", "suspense_pence", "ledger_balanced")
 
 pytestmark = pytest.mark.e2e
@@ -70,9 +71,15 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_the_shared_scenarios_are_there() -> None:
+    # The contract's own examples live beside the project (../shared/scenarios): without
+    # them the scenario test above would quietly check only our own stories.
+    assert SHARED_SCENARIOS, f"no scenarios in {ROOT.parent / 'shared' / 'scenarios'}"
+
+
 def test_cli_check_passes_and_json_is_the_documented_shape() -> None:
     # When the command is run as a user would
-    done = run_cli("simulate", str(SHARED_SCENARIOS[0]), "--json")
+    done = run_cli("simulate", str(EVERY_ACTION), "--json")
     # Then it prints plain JSON with the fields FORMAT.md names
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
@@ -87,19 +94,19 @@ def test_cli_check_passes_and_json_is_the_documented_shape() -> None:
 
 def test_cli_check_fails_naming_each_difference(tmp_path: Path) -> None:
     # Given a scenario whose expectation is wrong by one penny
-    text = SHARED_SCENARIOS[0].read_text().replace("raised_pence: 5000", "raised_pence: 5001")
+    text = EVERY_ACTION.read_text().replace("raised_pence: 6500", "raised_pence: 6501", 1)
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text(text)
     # When checked
     done = run_cli("simulate", str(wrong), "--check")
     # Then it exits non-zero and names the difference
     assert done.returncode == 1
-    assert "raised_pence: expected 5001, got 5000" in done.stderr
+    assert "raised_pence: expected 6501, got 6500" in done.stderr
 
 
 def test_cli_names_a_typo_in_a_scenario(tmp_path: Path) -> None:
     # Given a step with a misspelt action
-    text = SHARED_SCENARIOS[0].read_text().replace("give_once:", "give_onse:")
+    text = EVERY_ACTION.read_text().replace("give_once:", "give_onse:")
     typo = tmp_path / "typo.yaml"
     typo.write_text(text)
     # When simulated
