@@ -5,11 +5,13 @@ same way the deployed stack's are), and make Stripe events happen."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import uuid
 from datetime import date
 from typing import Any
 
+import boto3
 from typer.testing import CliRunner, Result
 
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
@@ -24,10 +26,37 @@ from wardfund.services.campaigns import register_campaign
 
 RUNNER = CliRunner()
 APPROVER = "national-finance"  # a second person: whoever submits an invoice cannot approve it
+_APPROVER_KEYS: dict[str, dict[str, str]] = {}  # moto endpoint -> the approver's AWS keys
 
 
 def wardfund(*args: str) -> Result:
     return RUNNER.invoke(app, [*args], env={"COLUMNS": "200", "WARDFUND_ACTOR": "tester"})
+
+
+def approver_credentials() -> dict[str, str]:
+    """AWS keys of a second IAM user on moto: STS names them apart from the tester's."""
+    endpoint = os.environ["AWS_ENDPOINT_URL"]
+    if endpoint not in _APPROVER_KEYS:
+        iam = boto3.client("iam")
+        iam.create_user(UserName=APPROVER)
+        made = iam.create_access_key(UserName=APPROVER)["AccessKey"]
+        _APPROVER_KEYS[endpoint] = {
+            "AWS_ACCESS_KEY_ID": made["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": made["SecretAccessKey"],
+        }
+    return _APPROVER_KEYS[endpoint]
+
+
+def as_approver(*args: str) -> Result:
+    """`wardfund ...` run by the second person, with their own AWS credentials."""
+    env = {"COLUMNS": "200", "WARDFUND_ACTOR": APPROVER} | approver_credentials()
+    return RUNNER.invoke(app, [*args], env=env)
+
+
+def approve(invoice_id: str) -> Result:
+    result = as_approver("invoice", "approve", invoice_id)
+    assert result.exit_code == 0, result.output
+    return result
 
 
 def said(result: Result) -> str:

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from tests.integration.operations import (
-    APPROVER,
     StripeWorld,
+    approve,
     as_json,
     deliver,
     donor,
@@ -57,7 +57,7 @@ def story(stack: LocalStack, tmp_path: Path) -> dict[str, Any]:
             "invoice", "submit", cid, "--supplier", "Hall", "--amount", amount, "--file",
             str(document),
         ).stdout.split()[1].rstrip(":")  # fmt: skip
-        ok("invoice", "approve", submitted, "--by", APPROVER)
+        approve(submitted)
         ok("invoice", "pay", submitted, "--to", to)
     return {"cid": cid, "name": campaign.name}
 

@@ -3,6 +3,7 @@ balances, permissibility thresholds, the kit's items and match line, input parsi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -54,6 +55,14 @@ def test_whoever_submitted_an_invoice_cannot_approve_it() -> None:
         "national-finance",
         AT,
     )
+
+
+def test_the_same_credentials_cannot_approve_under_another_name() -> None:
+    submitted = replace(invoice(), submitted_principal="arn:aws:iam::1:user/t")
+    with pytest.raises(InvoiceRefused, match="needs a second person"):
+        submitted.approved_by("someone else", AT, "arn:aws:iam::1:user/t")
+    approved = submitted.approved_by("national-finance", AT, "arn:aws:iam::1:user/nf")
+    assert approved.decided_principal == "arn:aws:iam::1:user/nf"
 
 
 def test_the_cap_check_names_what_is_left() -> None:

@@ -103,6 +103,7 @@ def submit(
             content_type=mimetypes.guess_type(file.name)[0] or "application/octet-stream",
             by=target.actor,
             at=now(),
+            principal=target.principal,
         )
     out().print(f"submitted {invoice.invoice_id}: {supplier}, {money(pence)}")
     if pence > room:
@@ -119,8 +120,9 @@ def approve(invoice_id: InvoiceArg, *, connect: Connect) -> None:
         target = connect()
         invoices, campaigns, audit = _stores(target)
         approved = approve_invoice(
-            invoices, campaigns, audit, invoice_id, by=target.actor, at=now()
-        )
+            invoices, campaigns, audit, invoice_id, by=target.actor, at=now(),
+            principal=target.principal,
+        )  # fmt: skip
     out().print(f"approved {approved.invoice_id}: {money(approved.amount)}")
 
 

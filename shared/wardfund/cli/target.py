@@ -95,6 +95,22 @@ class Target:
     def table(self) -> Table:
         return Table(self.settings.table_name)
 
+    @cached_property
+    def principal(self) -> str | None:
+        """Who the AWS credentials belong to (STS), for the rules a typed name must not
+        satisfy; none on the local stack, where everyone shares one login."""
+        if self.local:
+            return None
+        import boto3
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            # a session of its own: the credentials as they are now, not as first cached
+            sts = boto3.session.Session().client("sts")
+            return str(sts.get_caller_identity()["Arn"])
+        except (BotoCoreError, ClientError) as error:
+            raise TargetError(f"cannot tell whose AWS credentials these are ({error})") from error
+
     def stripe(self) -> stripe.StripeClient:
         from wardfund.adapters.secrets import read_secret
         from wardfund.adapters.stripe_gateway import stripe_client

@@ -77,6 +77,8 @@ class LaunchInvoice:
     paid_by: str | None = None
     pay_to: PayTo | None = None
     payment_reference: str | None = None
+    submitted_principal: str | None = None  # who the credentials say submitted (AWS identity)
+    decided_principal: str | None = None
 
     def __post_init__(self) -> None:
         require_pence(self.amount, what=f"invoice {self.invoice_id}")
@@ -90,14 +92,17 @@ class LaunchInvoice:
     def committed(self) -> bool:
         return self.state in COMMITTED_STATES
 
-    def approved_by(self, by: str, at: datetime) -> LaunchInvoice:
+    def approved_by(self, by: str, at: datetime, principal: str | None = None) -> LaunchInvoice:
+        """`principal`: the approver's identity as their credentials give it, when known; a
+        name can be typed, so the same credentials cannot approve under another name."""
         approved = self.moved_to(InvoiceState.APPROVED)
-        if _same_person(by, self.submitted_by):
+        same_credentials = principal is not None and principal == self.submitted_principal
+        if same_credentials or _same_person(by, self.submitted_by):
             raise InvoiceRefused(
                 f"invoice {self.invoice_id} needs a second person: whoever submitted it "
                 "cannot also approve it"
             )
-        return replace(approved, decided_at=at, decided_by=by)
+        return replace(approved, decided_at=at, decided_by=by, decided_principal=principal)
 
     def moved_to(self, state: InvoiceState) -> LaunchInvoice:
         if state not in NEXT_STATES[self.state]:

@@ -80,6 +80,7 @@ def submit_invoice(
     content_type: str,
     by: str,
     at: datetime,
+    principal: str | None = None,
 ) -> tuple[LaunchInvoice, int]:
     """Returns the invoice and the room left under the cap (it may not fit: approval decides)."""
     campaign = _campaign(campaigns, campaign_id)
@@ -101,6 +102,7 @@ def submit_invoice(
         document_sha256=hashlib.sha256(body).hexdigest(),
         submitted_at=at,
         submitted_by=by,
+        submitted_principal=principal,
     )
     safe_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in file_name)[-100:]
     key = f"launch-invoices/{campaign_id}/{invoice_id}/{safe_name}"
@@ -119,12 +121,12 @@ def submit_invoice(
 
 def approve_invoice(
     invoices: InvoiceStore, campaigns: Campaigns, audit: AuditLog, invoice_id: str, *, by: str,
-    at: datetime,
+    at: datetime, principal: str | None = None,
 ) -> LaunchInvoice:  # fmt: skip
     """Approved only if it fits under the cap; a concurrent approval cannot both fit."""
     for _ in range(MAX_TRIES):
         invoice = _invoice(invoices, invoice_id)
-        approved = invoice.approved_by(by, at)
+        approved = invoice.approved_by(by, at, principal)
         campaign = _campaign(campaigns, invoice.campaign_id)
         cap = campaign.launch_invoice_cap_pence
         check_fits(invoice, cap, invoices.committed(invoice.campaign_id))

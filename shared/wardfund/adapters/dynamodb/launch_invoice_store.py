@@ -69,6 +69,8 @@ def invoice_values(invoice: LaunchInvoice) -> dict[str, Any]:
         "paid_by": invoice.paid_by,
         "pay_to": str(invoice.pay_to) if invoice.pay_to else None,
         "payment_reference": invoice.payment_reference,
+        "submitted_principal": invoice.submitted_principal,
+        "decided_principal": invoice.decided_principal,
     }
 
 
@@ -90,6 +92,8 @@ def invoice_from(item: Item) -> LaunchInvoice:
         paid_by=item.get("paid_by"),
         pay_to=PayTo(item["pay_to"]) if item.get("pay_to") else None,
         payment_reference=item.get("payment_reference"),
+        submitted_principal=item.get("submitted_principal"),
+        decided_principal=item.get("decided_principal"),
     )
 
 
