@@ -32,6 +32,11 @@ def stripe_client(api_key: str, api_base: str | None = None) -> stripe.StripeCli
     )
 
 
+def transfer_group(run_at: datetime) -> str:
+    """One payout run's transfers, as Stripe groups them (and `find_transfer` lists them)."""
+    return f"payout-run-{utc_key(run_at)}"
+
+
 class StripeTransfers:
     """Pays a campaign's Connect account; the payout id makes a repeat a replay, not a payment."""
 
@@ -53,7 +58,7 @@ class StripeTransfers:
                     "amount": amount,
                     "currency": "gbp",
                     "destination": destination,
-                    "transfer_group": f"payout-run-{utc_key(run_at)}",
+                    "transfer_group": transfer_group(run_at),
                     "description": f"wardfund payout to {campaign_id}",
                     "metadata": {"campaign": campaign_id, "payout": idempotency_key},
                 },
@@ -71,7 +76,7 @@ class StripeTransfers:
         its transfer (same run's group, its payout id in the metadata) before paying."""
         try:
             page = self._client().v1.transfers.list(
-                params={"transfer_group": f"payout-run-{utc_key(run_at)}", "limit": 100}
+                params={"transfer_group": transfer_group(run_at), "limit": 100}
             )
             for transfer in page.auto_paging_iter():
                 metadata = transfer.metadata.to_dict() if transfer.metadata else {}

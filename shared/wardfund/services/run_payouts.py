@@ -206,11 +206,9 @@ def _pay_campaign(
     store: PayoutStore,
     transfers: TransferGateway,
     summary: RunSummary,
-    completed_before: Sequence[PayoutRecord],
 ) -> None:
     line = CampaignRunLine(campaign.campaign_id, campaign.name, ZERO)
     failure: str | None = None
-    _completed_before(campaign, completed_before, summary)
     try:
         balance = store.balance(campaign.campaign_id)
         _resume_earlier(campaign, run_at, balance, store, transfers, summary)
@@ -251,8 +249,8 @@ def run_payouts(
     for record in store.completed_in(run_at):
         completed_before.setdefault(record.plan.campaign_id, []).append(record)
     for campaign in campaigns.values():
-        done_before = completed_before.get(campaign.campaign_id, [])
-        _pay_campaign(campaign, run_at, store, transfers, summary, done_before)
+        _completed_before(campaign, completed_before.get(campaign.campaign_id, []), summary)
+        _pay_campaign(campaign, run_at, store, transfers, summary)
     rows = _bank_rows(campaigns, summary.paid)
     if rows:
         summary.bank_file = bank_files.write(run_at, rows)

@@ -23,6 +23,7 @@ from wardfund.adapters.dynamodb.table import (
     BALANCE_SK,
     HIGH,
     RUNS_PK,
+    Item,
     Table,
     campaign_pk,
     key,
@@ -49,6 +50,11 @@ def completed_sk(campaign_id: str, earlier_run: datetime) -> str:
     return f"{COMPLETED_PREFIX}{campaign_id}#{utc_key(earlier_run)}"
 
 
+def _record_from(item: Item) -> PayoutRecord:
+    """A payout item, or its copy under the run that completed it."""
+    return PayoutRecord(plan_from(item), PayoutStatus(item["status"]), item.get("reference"))
+
+
 class DynamoPayoutStore:
     def __init__(self, table: Table) -> None:
         self.table = table
@@ -65,7 +71,7 @@ class DynamoPayoutStore:
         item = self.table.get(campaign_pk(campaign_id), payout_sk(run_at))
         if item is None:
             return None
-        return PayoutRecord(plan_from(item), PayoutStatus(item["status"]), item.get("reference"))
+        return _record_from(item)
 
     def unsettled_lines(
         self, campaign_id: str, settled_through: datetime | None, run_at: datetime
@@ -183,10 +189,7 @@ class DynamoPayoutStore:
 
     def completed_in(self, run_at: datetime) -> Sequence[PayoutRecord]:
         items = self.table.query(run_pk(run_at), COMPLETED_PREFIX, COMPLETED_PREFIX + HIGH)
-        return [
-            PayoutRecord(plan_from(item), PayoutStatus(item["status"]), item.get("reference"))
-            for item in items
-        ]
+        return [_record_from(item) for item in items]
 
     def record_run(self, report: RunReport) -> None:
         """The run's summary (a retried run rewrites it), then one alert per campaign that
