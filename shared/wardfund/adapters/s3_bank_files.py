@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -12,6 +10,7 @@ from typing import TYPE_CHECKING
 import boto3
 
 from wardfund.domain.calendar import london_date, utc_key
+from wardfund.domain.safe_csv import csv_records
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
@@ -32,11 +31,8 @@ def bank_file_key(run_at: datetime) -> str:
 
 
 def render_bank_file(rows: Sequence[dict[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    """Through the one CSV writer: a payee named like a formula stays text."""
+    return csv_records(COLUMNS, rows)
 
 
 class S3BankFiles:

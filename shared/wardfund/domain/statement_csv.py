@@ -8,21 +8,14 @@ separately; the lines add up to the payout exactly.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from wardfund.domain.display import plain_amount, pounds, short_date, slash_date
+from wardfund.domain.safe_csv import csv_text
 from wardfund.domain.statement import PayoutStatement, StatementRow
 
 COLUMNS = ("Date", "Amount", "Payee", "Description", "Reference")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def text_cell(text: str) -> str:
-    """A donor-supplied name can never become a spreadsheet formula."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)
@@ -64,17 +57,10 @@ def bank_lines(statement: PayoutStatement, organisation: str) -> list[BankLine]:
 
 
 def statement_csv(statement: PayoutStatement, organisation: str) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for line in bank_lines(statement, organisation):
-        writer.writerow(
-            (
-                slash_date(line.at),
-                plain_amount(line.amount),
-                text_cell(line.payee),
-                text_cell(line.description),
-                text_cell(line.reference),
-            )
-        )
-    return buffer.getvalue()
+    """Through the one CSV writer: a donor's name never becomes a spreadsheet formula."""
+    rows = [
+        (slash_date(line.at), plain_amount(line.amount), line.payee, line.description,
+         line.reference)
+        for line in bank_lines(statement, organisation)
+    ]  # fmt: skip
+    return csv_text(COLUMNS, rows, line_end="\r\n")

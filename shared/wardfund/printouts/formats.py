@@ -7,14 +7,13 @@ Amounts in the Xero and QuickBooks files are the change in what wardfund owes th
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from wardfund.domain.account_report import CampaignReport, summary_totals
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.donor_report import DonorSummary, PermissibilityCheck
+from wardfund.domain.safe_csv import csv_text
 
 
 def pounds(pence: int) -> str:
@@ -22,11 +21,8 @@ def pounds(pence: int) -> str:
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    """Through the one CSV writer: no cell is ever a live spreadsheet formula."""
+    return csv_text(header, rows)
 
 
 REPORT_COLUMNS = (
