@@ -4,7 +4,6 @@ failures and the match-cap race."""
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import importlib.util
 import json
@@ -306,13 +305,18 @@ def test_concurrent_first_payments_never_exceed_the_match_cap(
     read_balance, commit = store.balance, store.commit
     both_read = threading.Barrier(2, timeout=5)
     seen = threading.local()
+    met: list[bool] = []  # one entry per processor: did it meet the other after reading?
 
     def balance_then_wait(campaign_id: str) -> Any:
         balance = read_balance(campaign_id)
         if not getattr(seen, "waited", False):
             seen.waited = True
-            with contextlib.suppress(threading.BrokenBarrierError):
+            try:
                 both_read.wait()
+            except threading.BrokenBarrierError:
+                met.append(False)
+                raise
+            met.append(True)
         return balance
 
     # And each TransactWriteItems runs in isolation, as DynamoDB runs it. moto (a server in
@@ -347,7 +351,10 @@ def test_concurrent_first_payments_never_exceed_the_match_cap(
     for thread in threads:
         thread.join(timeout=30)
 
-    # Then both payments are recorded, and the match stops exactly at the cap
+    # Then the two processors really raced: each read the balance before either wrote
+    assert not any(thread.is_alive() for thread in threads)
+    assert met == [True, True], f"the processors did not both read before writing: {met}"
+    # And both payments are recorded, and the match stops exactly at the cap
     assert replies == [{"batchItemFailures": []}, {"batchItemFailures": []}]
     assert figures(stack) == CampaignFigures(
         raised=2990, local_share=2392, national_share=598, match=1000
