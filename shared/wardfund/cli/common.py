@@ -1,4 +1,10 @@
-"""What every operations command shares: parsing money, shares and dates; one error exit."""
+"""What every operations command shares: parsing money, shares and dates; one error exit;
+the consoles it prints on.
+
+Names in the table come from outside (a donor types theirs into Stripe Checkout), so the
+consoles read no Rich markup and no emoji codes: whatever a name holds, `[/x]` or
+`[bold]`, it is printed as it is and cannot break or restyle a listing. Styled labels
+(`error:`, `note:`) are `Text` spans, made by `labelled`."""
 
 from __future__ import annotations
 
@@ -11,17 +17,29 @@ from decimal import Decimal, InvalidOperation
 import typer
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
+from rich.text import Text
 
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.errors import WardfundError
 from wardfund.services.ports import GuardFailed
 
-err = Console(stderr=True, highlight=False)
+
+def plain_console(*, stderr: bool = False) -> Console:
+    """A console that prints text as it is: no markup, no emoji codes, no highlighting."""
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
+err = plain_console(stderr=True)
 
 
 def out() -> Console:
     """Standard output, made when used: the width follows COLUMNS as it is then."""
-    return Console(highlight=False)
+    return plain_console()
+
+
+def labelled(label: str, style: str, text: str) -> Text:
+    """`error: ...` with the label styled and the text (which may hold a name) as it is."""
+    return Text.assemble((label, style), " ", text)
 
 
 USAGE_ERROR = 2
@@ -92,11 +110,11 @@ def command_errors() -> Iterator[None]:
     try:
         yield
     except (CommandError, WardfundError, GuardFailed) as error:
-        err.print(f"[red]error:[/red] {error}")
+        err.print(labelled("error:", "red", str(error)))
         raise typer.Exit(USAGE_ERROR) from None
     except (ClientError, BotoCoreError) as error:
-        err.print(f"[red]error:[/red] AWS refused or did not answer: {error}")
+        err.print(labelled("error:", "red", f"AWS refused or did not answer: {error}"))
         raise typer.Exit(1) from None
     except RuntimeError as error:  # TargetError, local stack not running
-        err.print(f"[red]error:[/red] {error}")
+        err.print(labelled("error:", "red", str(error)))
         raise typer.Exit(USAGE_ERROR) from None

@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from wardfund.cli.outbox import DEFAULT_FOLDER, demo_scenario, save_outbox
 from wardfund.local.scenario_player import ScenarioPlayer
@@ -68,13 +69,18 @@ def _payouts_table(result: dict[str, Any], methods: dict[str, str]) -> Table:
 def run_demo(console: Console, outbox: Path = DEFAULT_FOLDER) -> int:
     scenario = demo_scenario()
     console.print(
-        "[bold]wardfund demo[/bold]: starting the embedded stack "
-        "(moto, webhook endpoint, Stripe stand-in)…"
+        Text.assemble(
+            ("wardfund demo", "bold"),
+            ": starting the embedded stack (moto, webhook endpoint, Stripe stand-in)…",
+        )
     )
     with LocalStack() as stack:
         player = ScenarioPlayer(scenario, stack)
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+            TextColumn("{task.description}", markup=False),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
         ) as progress:
             task = progress.add_task("playing the story", total=len(scenario.steps))
 
@@ -93,9 +99,11 @@ def run_demo(console: Console, outbox: Path = DEFAULT_FOLDER) -> int:
     console.print(_figures_table(result))
     console.print(_payouts_table(result, methods))
     console.print(
-        f"Suspense (no campaign could claim it): {_money(result['suspense_pence'])}   "
-        f"Ledger balanced: {'yes' if result['ledger_balanced'] else 'NO'}   "
-        f"Stripe transfers made: {transfers}   Dead letters: {result['dead_letters']}"
+        Text(
+            f"Suspense (no campaign could claim it): {_money(result['suspense_pence'])}   "
+            f"Ledger balanced: {'yes' if result['ledger_balanced'] else 'NO'}   "
+            f"Stripe transfers made: {transfers}   Dead letters: {result['dead_letters']}"
+        )
     )
     save_outbox(emails, outbox, console)
     return 0 if result["ledger_balanced"] and result["dead_letters"] == 0 else 1

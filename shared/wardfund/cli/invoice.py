@@ -11,7 +11,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table as RichTable
 
-from wardfund.cli.common import CommandError, command_errors, money, now, out, pounds_to_pence
+from wardfund.cli.common import (
+    CommandError,
+    command_errors,
+    labelled,
+    money,
+    now,
+    out,
+    pounds_to_pence,
+)
 from wardfund.cli.options import JsonOption
 from wardfund.cli.stack_options import Connect, stack_and_actor_options, stack_options
 from wardfund.cli.target import Target
@@ -107,7 +115,9 @@ def submit(
         )
     out().print(f"submitted {invoice.invoice_id}: {supplier}, {money(pence)}")
     if pence > room:
-        out().print(f"[yellow]note:[/yellow] only {money(max(room, 0))} is left under the cap")
+        out().print(
+            labelled("note:", "yellow", f"only {money(max(room, 0))} is left under the cap")
+        )
 
 
 @app.command()

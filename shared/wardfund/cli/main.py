@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from wardfund.cli.common import plain_console
 
 app = typer.Typer(
     name="wardfund",
@@ -16,7 +17,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-err = Console(stderr=True)
+err = plain_console(stderr=True)  # names and scenario text are printed as they are
 
 
 @app.command()
@@ -39,7 +40,7 @@ def demo() -> None:
     """Start the embedded stack and play a multi-campaign story, showing each campaign's figures."""
     from wardfund.cli.demo import run_demo
 
-    raise typer.Exit(run_demo(Console()))
+    raise typer.Exit(run_demo(plain_console()))
 
 
 # Operations on the agreement (issue 6): each group in its own module.

@@ -13,7 +13,9 @@ from importlib import resources
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
+from wardfund.cli.common import labelled
 from wardfund.local.outbox import INDEX, write_outbox
 from wardfund.local.scenario_file import Scenario, ScenarioError, load_scenario
 from wardfund.local.scenario_player import ScenarioPlayer
@@ -38,9 +40,10 @@ def save_outbox(
     pages = write_outbox(emails, folder)
     kinds = ", ".join(f"{count} {kind}" for kind, count in Counter(e.kind for e in emails).items())
     console.print(
-        f"Outbox: {len(emails)} email(s) ({kinds or 'none'}) written to {folder}/ "
-        f"(open {folder / INDEX})",
-        highlight=False,
+        Text(
+            f"Outbox: {len(emails)} email(s) ({kinds or 'none'}) written to {folder}/ "
+            f"(open {folder / INDEX})"
+        )
     )
     if not screenshots:
         return 0
@@ -48,9 +51,9 @@ def save_outbox(
         for page in pages:
             screenshot(page, page.with_suffix(".png"))
     except BrowserMissing as error:
-        console.print(f"[red]error:[/red] {error}")
+        console.print(labelled("error:", "red", str(error)))
         return 1
-    console.print(f"Screenshots: {len(pages)} PNG(s) beside the emails in {folder}/")
+    console.print(Text(f"Screenshots: {len(pages)} PNG(s) beside the emails in {folder}/"))
     return 0
 
 
@@ -60,9 +63,9 @@ def run_outbox(
     try:
         scenario = load_scenario(scenario_file) if scenario_file else demo_scenario()
     except ScenarioError as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False)
+        console.print(labelled("error:", "red", str(error)))
         return 2
-    console.print(f"Playing {scenario.name} on the embedded stack…", highlight=False)
+    console.print(Text(f"Playing {scenario.name} on the embedded stack…"))
     with LocalStack() as stack:
         ScenarioPlayer(scenario, stack).play()
         emails = stack.sent_emails()

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from wardfund.cli.common import CommandError, command_errors, err, now, out, parse_time
+from wardfund.cli.common import CommandError, command_errors, err, labelled, now, out, parse_time
 from wardfund.cli.options import JsonOption
 from wardfund.cli.stack_options import Connect, stack_options
 from wardfund.domain.calendar import LONDON
@@ -84,6 +84,6 @@ def reconcile(
             f"unreadable {len(report.unreadable)}"
         )
     if (now() - start).days >= STRIPE_KEEPS_DAYS:
-        err.print(f"[yellow]note:[/yellow] Stripe keeps events {STRIPE_KEEPS_DAYS} days only")
+        err.print(labelled("note:", "yellow", f"Stripe keeps events {STRIPE_KEEPS_DAYS} days only"))
     if not report.complete:
         raise typer.Exit(1)

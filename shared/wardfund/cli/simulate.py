@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
+from wardfund.cli.common import labelled
 from wardfund.local.scenario_check import differences
 from wardfund.local.scenario_file import ScenarioError, load_scenario
 from wardfund.local.scenario_player import ScenarioPlayer
@@ -17,16 +19,16 @@ def run_simulation(file: Path, *, as_json: bool, check: bool, console: Console) 
     try:
         scenario = load_scenario(file)
     except ScenarioError as error:
-        console.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+        console.print(labelled("error:", "red", str(error)))
         return 2
     if check and scenario.expect is None:
-        console.print(f"[red]error:[/red] {file} has no expect: block to check against")
+        console.print(labelled("error:", "red", f"{file} has no expect: block to check against"))
         return 2
     with LocalStack() as stack:
         try:
             result = ScenarioPlayer(scenario, stack).play()
         except ScenarioError as error:
-            console.print(f"[red]error:[/red] {error}", highlight=False)
+            console.print(labelled("error:", "red", str(error)))
             return 2
     if as_json:
         print(json.dumps(result, indent=2))
@@ -34,9 +36,9 @@ def run_simulation(file: Path, *, as_json: bool, check: bool, console: Console) 
         return 0
     found = differences(scenario.expect or {}, result)
     if found:
-        console.print(f"[red]{scenario.name}: {len(found)} difference(s)[/red]")
+        console.print(Text(f"{scenario.name}: {len(found)} difference(s)", style="red"))
         for line in found:
-            console.print(f"  {line}", highlight=False)
+            console.print(Text(f"  {line}"))
         return 1
-    console.print(f"[green]{scenario.name}: matches its expect block[/green]")
+    console.print(Text(f"{scenario.name}: matches its expect block", style="green"))
     return 0
