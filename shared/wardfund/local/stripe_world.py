@@ -12,10 +12,11 @@ absent, as they are from real webhook payloads.
 
 `StripeIds` (also used by the API stand-in) makes the ids.
 
-Simplifications: events of one story are a second apart (a real renewal is attempted
-about an hour after `invoice.created`); every card is Visa UK; the dispute fee is 2000 in
-the payment's currency; a failed renewal's later `renew`/`renewal_fails` is a retry of the
-same open invoice (same PaymentIntent, a new Charge); a donor has one live subscription.
+Simplifications: every event of one story, and every time in its objects, is its `at`
+(FORMAT.md "Time"; a real renewal is attempted about an hour after `invoice.created`);
+every card is Visa UK; the dispute fee is 2000 in the payment's currency; a failed
+renewal's later `renew`/`renewal_fails` is a retry of the same open invoice (same
+PaymentIntent, a new Charge); a donor has one live subscription.
 """
 
 from __future__ import annotations
@@ -148,13 +149,9 @@ class _DonorState:
 
 @dataclass
 class _Story:
-    start: int
+    at: int
     request: JSON
     events: list[JSON] = field(default_factory=list)
-
-    @property
-    def now(self) -> int:
-        return self.start + len(self.events)
 
 
 def _unix(at: datetime) -> int:
@@ -224,17 +221,17 @@ class StripeWorld:
             sub_id = state.pledge.subscription["id"]
             raise ValueError(f"donor {donor.donor_id} already has a live subscription {sub_id}")
         story = self._story(at, automatic=False)
-        link = self._link("subscription", campaign, ward, currency, amount_pence, story.start)
-        customer = self._customer(donor, story.start)
-        method = self._payment_method(donor, customer["id"], story.start)
-        anchor = datetime.fromtimestamp(story.start, tz=UTC)
+        link = self._link("subscription", campaign, ward, currency, amount_pence, story.at)
+        customer = self._customer(donor, story.at)
+        method = self._payment_method(donor, customer["id"], story.at)
+        anchor = datetime.fromtimestamp(story.at, tz=UTC)
         sub = self._subscription(
-            customer, link, method["id"], amount_pence, currency, anchor, story.start
+            customer, link, method["id"], amount_pence, currency, anchor, story.at
         )
         pledge = _Pledge(customer, sub, link, method, amount_pence, currency, anchor)
         state.pledge = pledge
         self._emit(story, "customer.created", customer)
-        start = story.start
+        start = story.at
         invoice = self._invoice(pledge, "subscription_create", start, start, start)
         sub["latest_invoice"] = invoice["id"]
         self._emit(story, "customer.subscription.created", sub)
@@ -261,9 +258,9 @@ class StripeWorld:
         currency = self._check_amount(at, amount_pence, currency)
         state = self._register(donor)
         story = self._story(at, automatic=False)
-        link = self._link("payment", campaign, ward, currency, None, story.start)
-        method = self._payment_method(donor, None, story.start)
-        intent = self._intent(amount_pence, currency, None, None, dict(link.metadata), story.start)
+        link = self._link("payment", campaign, ward, currency, None, story.at)
+        method = self._payment_method(donor, None, story.at)
+        intent = self._intent(amount_pence, currency, None, None, dict(link.metadata), story.at)
         self._emit(story, "payment_intent.created", intent)
         charge = self._charge(story, intent, method, donor, succeeded=True)
         self._succeed_intent(intent, charge, method)
@@ -313,7 +310,7 @@ class StripeWorld:
         _, pledge = self._live_pledge(donor_id, "cancel")
         story = self._story(at, automatic=False)
         sub = pledge.subscription
-        sub.update(status="canceled", canceled_at=story.start, ended_at=story.start)
+        sub.update(status="canceled", canceled_at=story.at, ended_at=story.at)
         sub["cancellation_details"]["reason"] = "cancellation_requested"
         if pledge.open_invoice is not None:
             pledge.open_invoice["next_payment_attempt"] = None
@@ -342,7 +339,7 @@ class StripeWorld:
                 f"of donor {donor_id} (charge {charge['id']})"
             )
         story = self._story(at, automatic=False)
-        refund = self._refund(paid, amount, story.start)
+        refund = self._refund(paid, amount, story.at)
         charge["amount_refunded"] += amount
         charge["refunded"] = charge["amount_refunded"] == charge["amount"]
         self._emit(story, "refund.created", refund)
@@ -361,7 +358,7 @@ class StripeWorld:
                 f"payment {payment} of donor {donor_id} is fully refunded: nothing to dispute"
             )
         story = self._story(at, automatic=True)
-        dispute = self._dispute(paid, amount, story.start)
+        dispute = self._dispute(paid, amount, story.at)
         paid.dispute = dispute
         charge["disputed"] = True
         self._emit(story, "charge.dispute.created", dispute)
@@ -389,7 +386,7 @@ class StripeWorld:
         self._emit(story, "charge.dispute.closed", dispute)
         if outcome == "won":
             reinstated = self._balance_transaction(
-                dispute["amount"], dispute["currency"], 0, dispute["id"], story.now,
+                dispute["amount"], dispute["currency"], 0, dispute["id"], story.at,
                 f"Chargeback reversal for {dispute['charge']}", "dispute_reversal",
             )  # fmt: skip
             dispute["balance_transactions"].append(reinstated)
@@ -480,7 +477,7 @@ class StripeWorld:
                 "id": self.ids.new("evt"),
                 "object": "event",
                 "api_version": self.api_version,
-                "created": story.now,
+                "created": story.at,
                 "data": data,
                 "livemode": False,
                 "pending_webhooks": 1,
@@ -501,9 +498,9 @@ class StripeWorld:
         began, ended = item["current_period_start"], item["current_period_end"]
         pledge.cycle += 1
         item["current_period_start"], item["current_period_end"] = self._period(pledge)
-        invoice = self._invoice(pledge, "subscription_cycle", began, ended, story.start)
-        invoice["automatically_finalizes_at"] = story.start + 3600
-        invoice["next_payment_attempt"] = story.start + 3600
+        invoice = self._invoice(pledge, "subscription_cycle", began, ended, story.at)
+        invoice["automatically_finalizes_at"] = story.at + 3600
+        invoice["next_payment_attempt"] = story.at + 3600
         sub["latest_invoice"] = invoice["id"]
         self._emit(story, "invoice.created", invoice)
         self._finalize(story, pledge, invoice)
@@ -523,19 +520,19 @@ class StripeWorld:
             number=f"{customer['invoice_prefix']}-{sequence:04d}",
             hosted_invoice_url=f"https://invoice.stripe.com/i/{self.account_id}/test_{token}?s=ap",
             invoice_pdf=f"https://pay.stripe.com/invoice/{self.account_id}/test_{token}/pdf?s=ap",
-            effective_at=story.now,
+            effective_at=story.at,
             ending_balance=0,
             automatically_finalizes_at=None,
-            webhooks_delivered_at=story.now,
+            webhooks_delivered_at=story.at,
         )
-        invoice["status_transitions"]["finalized_at"] = story.now
+        invoice["status_transitions"]["finalized_at"] = story.at
         description = (
             "Subscription creation"
             if invoice["billing_reason"] == "subscription_create"
             else "Subscription update"
         )
         intent = self._intent(
-            invoice["amount_due"], pledge.currency, customer["id"], description, {}, story.now
+            invoice["amount_due"], pledge.currency, customer["id"], description, {}, story.at
         )
         intent["setup_future_usage"] = "off_session"
         intent["payment_method"] = pledge.payment_method["id"]
@@ -545,7 +542,7 @@ class StripeWorld:
             "object": "invoice_payment",
             "amount_paid": None,
             "amount_requested": invoice["amount_due"],
-            "created": story.now,
+            "created": story.at,
             "currency": pledge.currency,
             "invoice": invoice["id"],
             "is_default": True,
@@ -574,7 +571,7 @@ class StripeWorld:
         if not succeeds:
             intent.update(status="requires_payment_method", latest_charge=charge["id"])
             intent["last_payment_error"] = self._decline(charge, method)
-            invoice["next_payment_attempt"] = story.now + 3 * 86400 * invoice["attempt_count"]
+            invoice["next_payment_attempt"] = story.at + 3 * 86400 * invoice["attempt_count"]
             self._emit(story, "charge.failed", charge)
             self._emit(story, "payment_intent.payment_failed", intent)
             self._emit(story, "invoice.payment_failed", invoice)
@@ -582,7 +579,7 @@ class StripeWorld:
         self._succeed_intent(intent, charge, method)
         self._emit(story, "charge.succeeded", charge)
         self._emit(story, "payment_intent.succeeded", intent)
-        paid_at = story.now
+        paid_at = story.at
         inpay.update(amount_paid=invoice["amount_due"], status="paid")
         inpay["status_transitions"]["paid_at"] = paid_at
         self._emit(story, "invoice_payment.paid", inpay)
@@ -968,7 +965,7 @@ class StripeWorld:
             "billing_details": self._billing_details(donor),
             "calculated_statement_descriptor": "WARDFUND",
             "captured": succeeded,
-            "created": story.now,
+            "created": story.at,
             "currency": intent["currency"],
             "customer": intent["customer"],
             "description": intent["description"],
@@ -1042,7 +1039,7 @@ class StripeWorld:
             "automatic_tax": {"enabled": False, **_nulls("liability provider status")},
             "billing_address_collection": "auto",
             "collected_information": _nulls("business_name individual_name shipping_details"),
-            "created": story.start,
+            "created": story.at,
             "currency": currency,
             "custom_fields": [],
             "custom_text": _nulls(
@@ -1059,7 +1056,7 @@ class StripeWorld:
                 **_nulls("business_name individual_name phone"),
             },
             "discounts": [],
-            "expires_at": story.start + 86400,
+            "expires_at": story.at + 86400,
             "invoice_creation": None
             if subscription_mode
             else {"enabled": False, "invoice_data": invoice_data},
