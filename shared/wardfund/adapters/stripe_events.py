@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from wardfund.adapters.stripe_amounts import STRIPE_MAX_AMOUNT, event_amount_problem
 from wardfund.adapters.stripe_event_types import HANDLED_EVENT_TYPES, INVOICE_EVENTS
 from wardfund.domain.facts import (
     DisputeFundsReinstated,
@@ -35,7 +36,13 @@ INQUIRY_PREFIX = "warning_"
 
 
 class MalformedEvent(ValueError):
-    """The body is JSON but not a Stripe event of the shape its type promises."""
+    """The body is JSON but not a Stripe event of the shape its type promises (an amount
+    Stripe could not have sent included): a permanent error, trying again cannot help."""
+
+
+# What Stripe can send: a whole number of minor units, 0 to 99,999,999 (a float, a string,
+# or 1e40 is not read as one). `_object` says which field and why before this is reached.
+StripeAmount = Annotated[int, Field(strict=True, ge=0, le=STRIPE_MAX_AMOUNT)]
 
 
 class _Loose(BaseModel):
@@ -91,7 +98,7 @@ class StatusTransitions(_Loose):
 class InvoicePayment(_Loose):
     id: str
     invoice: str
-    amount_paid: int | None = None
+    amount_paid: StripeAmount | None = None
     currency: str
     status: str
     payment: InvoicePaymentTarget
@@ -108,7 +115,7 @@ class CheckoutSession(_Loose):
     mode: str
     payment_status: str
     payment_intent: str | None = None
-    amount_total: int | None = None
+    amount_total: StripeAmount | None = None
     currency: str | None = None
     customer: str | None = None
     customer_details: CustomerDetails | None = None
@@ -118,7 +125,7 @@ class CheckoutSession(_Loose):
 
 class Refund(_Loose):
     id: str
-    amount: int
+    amount: StripeAmount
     currency: str
     payment_intent: str | None = None
     status: str | None = None
@@ -127,7 +134,7 @@ class Refund(_Loose):
 
 class Dispute(_Loose):
     id: str
-    amount: int
+    amount: StripeAmount
     currency: str
     payment_intent: str | None = None
     status: str
@@ -171,6 +178,9 @@ def parse_event(body: str | bytes) -> StripeEvent:
 
 
 def _object(event: StripeEvent, model: type[ModelT]) -> ModelT:
+    problem = event_amount_problem(event.type, event.data.object)
+    if problem is not None:
+        raise MalformedEvent(f"{event.id} {problem}")
     try:
         return model.model_validate(event.data.object)
     except ValidationError as error:

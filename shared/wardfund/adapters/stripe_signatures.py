@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import stripe
 
+from wardfund.adapters.stripe_amounts import event_amount_problem
 from wardfund.services.accept_webhook import InvalidPayload, InvalidSignature, VerifiedEvent
 
 
@@ -50,6 +51,9 @@ class StripeWebhookVerifier:
         found = data.get("object") if isinstance(data, dict) else None
         if not isinstance(found, dict):
             raise InvalidPayload("event has no data.object")
+        problem = event_amount_problem(event_type, found)
+        if problem is not None:  # never queued: the processor could not count it
+            raise InvalidPayload(problem)
         mode = found.get("mode") if isinstance(found, dict) else None
         return VerifiedEvent(
             event_id,

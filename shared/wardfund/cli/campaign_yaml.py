@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from wardfund.adapters.stripe_amounts import STRIPE_MAX_AMOUNT
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.errors import InvalidCampaign, WardfundError
 from wardfund.domain.money import (
@@ -28,9 +29,11 @@ class CampaignRecord(BaseModel):
     treasurer_emails: list[str] = Field(default_factory=list)
     launch_event_on: date | None = None
     election_on: date | None = None
-    match_cap_pence: int = Field(default=DEFAULT_MATCH_CAP_PENCE, ge=0)
+    match_cap_pence: int = Field(default=DEFAULT_MATCH_CAP_PENCE, ge=0, le=STRIPE_MAX_AMOUNT)
     local_share_bps: int = Field(default=DEFAULT_LOCAL_SHARE_BPS, ge=0, le=10_000)
-    launch_invoice_cap_pence: int = Field(default=DEFAULT_LAUNCH_INVOICE_CAP_PENCE, ge=0)
+    launch_invoice_cap_pence: int = Field(
+        default=DEFAULT_LAUNCH_INVOICE_CAP_PENCE, ge=0, le=STRIPE_MAX_AMOUNT
+    )
     connect_account_id: str | None = Field(default=None, pattern=r"^acct_")
     bank_reference: str | None = None
     withdrawn_at: AwareDatetime | None = None

@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 from rich.text import Text
 
+from wardfund.adapters.stripe_amounts import STRIPE_MAX_AMOUNT, STRIPE_MAX_POUNDS
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.errors import WardfundError
 from wardfund.services.ports import GuardFailed
@@ -51,13 +52,20 @@ class CommandError(Exception):
 
 
 def pounds_to_pence(text: str, *, what: str = "amount") -> int:
-    """`£2,000`, `2000`, `12.50` → pence. Whole pounds or pounds and pence, never negative."""
+    """`£2,000`, `2000`, `12.50` → pence. Whole pounds or pounds and pence, never negative,
+    never above Stripe's largest amount (£999,999.99): no cap, invoice or gift needs more,
+    and a larger figure is a typo."""
     cleaned = text.strip()
     if not _MONEY.match(cleaned):
         raise CommandError(
             f"{what} must be an amount in pounds such as 2000 or £12.50, not {text!r}"
         )
     amount = Decimal(cleaned.lstrip("£").strip().replace(",", ""))
+    if amount > Decimal(STRIPE_MAX_AMOUNT) / 100:  # compared exactly, before any rounding
+        shown = text if len(text) <= 24 else f"{text[:20]}… ({len(text)} characters)"
+        raise CommandError(
+            f"{what} must be at most {STRIPE_MAX_POUNDS} (Stripe's largest amount), not {shown}"
+        )
     return int(amount * 100)
 
 
