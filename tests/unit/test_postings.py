@@ -16,7 +16,8 @@ from wardfund.domain.postings import (
     PostingKind,
     allocate_payment,
     allocate_reinstatement,
-    allocate_reversal,
+    allocate_takeback,
+    holding_when_paid,
     post_money_in,
     post_money_out,
     post_payment,
@@ -93,12 +94,13 @@ def test_every_entry_balances_and_reversals_never_overshoot(
     assert matched + allocation.match <= max(cap, matched)
     postings = [post_payment(pay, allocation)]
     remaining = gross
+    holding = holding_when_paid(allocation)
     for number, amount in enumerate(refunds):
         amount = min(amount, remaining)
         if amount == 0:
             break
         remaining -= amount
-        part = allocate_reversal(allocation, amount)
+        part, holding = allocate_takeback(allocation, holding, amount)
         postings.append(post_money_out(f"r{number}", PostingKind.REFUND, PAID, "c", "gbp", part))
     figures = sum((p.figures for p in postings[1:]), postings[0].figures)
     assert all(p.entry.is_balanced() for p in postings)
@@ -111,10 +113,13 @@ def test_every_entry_balances_and_reversals_never_overshoot(
 
 def test_dispute_won_restores_share_and_match_only_to_the_cap() -> None:
     allocation = allocate_payment(payment(1000), LEEDS, matched_so_far=0)
-    taken = allocate_reversal(allocation, 1000)
-    restored = allocate_reinstatement(taken, cap=200_000, matched_now=199_500)
+    taken, disputed = allocate_takeback(allocation, holding_when_paid(allocation), 1000)
+    restored, after = allocate_reinstatement(
+        allocation, disputed, 1000, cap=200_000, matched_now=199_500
+    )
     assert restored.local_share == taken.local_share == 800
     assert restored.match == 500
+    assert after.match_base == 500
     posting = post_money_in(
         "d", PostingKind.DISPUTE_REINSTATED, PAID, "leeds-central", "gbp", restored
     )

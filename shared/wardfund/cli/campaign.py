@@ -160,14 +160,32 @@ def launch_event(
     *,
     connect: Connect,
 ) -> None:
-    """Record that the campaign's launch event was held: first monthly gifts are matched."""
-    from wardfund.services.campaigns import hold_launch_event
+    """Record that the campaign's launch event was held: first monthly gifts are matched,
+    including those paid on or after that day and recorded before this command."""
+    from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
+    from wardfund.services.launch_event import record_launch_event
 
     with command_errors():
         held_on = parse_day(on, what="--on")
         target = connect()
-        saved = hold_launch_event(_stores(target), campaign_id, held_on, by=target.actor, at=now())
-        out().print(f"{campaign_id}: launch event held on {held_on} (version {saved.version})")
+        done = record_launch_event(
+            _stores(target),
+            DynamoLedgerStore(target.table),
+            campaign_id,
+            held_on,
+            by=target.actor,
+            at=now(),
+        )
+        recorded = "already recorded" if done.already_recorded else "recorded"
+        out().print(
+            f"{campaign_id}: launch event held on {held_on} {recorded} "
+            f"(version {done.campaign.version})"
+        )
+        if done.matched:
+            out().print(
+                f"matched {len(done.matched)} earlier first payment(s): "
+                f"{money(done.match_added)} of match funding, paid with the next payout"
+            )
 
 
 @app.command()

@@ -47,7 +47,7 @@ def match_for_first_payment(gross: int, cap: int, matched_so_far: int) -> int:
 
 
 def proportional_takeback(given: int, reversed_amount: int, gross: int) -> int:
-    """Rule 3: a refund or dispute of r out of g takes back floor(given * r / g)."""
+    """Rule 3: when r of g has been taken back in all, floor(given * r / g) of `given` goes."""
     require_pence(given, what="amount given")
     require_pence(reversed_amount, what="amount reversed")
     if gross <= 0:
@@ -57,6 +57,34 @@ def proportional_takeback(given: int, reversed_amount: int, gross: int) -> int:
     return given * reversed_amount // gross
 
 
+def held_part(given: int, taken_back: int, gross: int) -> int:
+    """Rule 3: what the campaign still holds of `given` when `taken_back` of `gross` is gone.
+
+    Always computed from the total taken back, never refund by refund, so the parts a
+    payment is refunded in cannot change the result, and taking it all back leaves nothing.
+    """
+    return given - proportional_takeback(given, taken_back, gross)
+
+
 def match_to_restore(taken_back: int, cap: int, matched_now: int) -> int:
     """Rule 3, dispute won: the match comes back only as far as the cap has room."""
     return max(0, min(taken_back, cap - matched_now))
+
+
+def smallest_base_holding(held: int, taken_back: int, gross: int, upper: int) -> int:
+    """Rule 3, dispute won short of the cap: the smallest match base m <= `upper` whose held
+    part `held_part(m, taken_back, gross)` is `held`.
+
+    The held part grows by 0 or 1 as m grows by 1, so every value from 0 to
+    `held_part(upper, ...)` is reached and a binary search finds the first m that reaches it.
+    """
+    if not 0 <= held <= held_part(upper, taken_back, gross):
+        raise InvalidAmount(f"no match base up to {upper} holds {held} after {taken_back} back")
+    low, high = held, upper
+    while low < high:
+        middle = (low + high) // 2
+        if held_part(middle, taken_back, gross) >= held:
+            high = middle
+        else:
+            low = middle + 1
+    return low

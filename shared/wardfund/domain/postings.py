@@ -6,7 +6,7 @@ already been matched, and the payment's stored allocation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -27,10 +27,11 @@ from wardfund.domain.ledger import (
     journal_entry,
 )
 from wardfund.domain.money import (
+    held_part,
     match_for_first_payment,
     match_to_restore,
-    proportional_takeback,
     require_pence,
+    smallest_base_holding,
     split_payment,
 )
 
@@ -48,6 +49,7 @@ class PostingKind(StrEnum):
     REFUND = "refund"
     DISPUTE_WITHDRAWN = "dispute_withdrawn"
     DISPUTE_REINSTATED = "dispute_reinstated"
+    LATE_MATCH = "late_match"
     PAYOUT = "payout"
     LAUNCH_INVOICE_REIMBURSED = "launch_invoice_reimbursed"
     LAUNCH_INVOICE_PAID_TO_SUPPLIER = "launch_invoice_paid_to_supplier"
@@ -127,29 +129,102 @@ def allocate_payment(
     )
 
 
-def allocate_reversal(original: Allocation, reversed_amount: int) -> Allocation:
-    """Rule 3: what a refund or dispute of `reversed_amount` takes back from each part."""
+@dataclass(frozen=True)
+class Holding:
+    """Rule 3's state of one payment: how much of it has been taken back in all (refunds, and
+    disputes open or lost), and the match base its held match is figured from (the match it
+    was given, lowered when a won dispute could not bring it all back under the cap)."""
+
+    taken_back: int = 0
+    match_base: int = 0
+
+    def __post_init__(self) -> None:
+        require_pence(self.taken_back, what="amount taken back")
+        require_pence(self.match_base, what="match base")
+
+
+def holding_when_paid(allocation: Allocation) -> Holding:
+    return Holding(taken_back=0, match_base=allocation.match)
+
+
+def held(original: Allocation, holding: Holding) -> Allocation:
+    """Rule 3: what a payment gives now, figured from the total taken back (never refund by
+    refund, so the parts cannot change the pennies)."""
+    remaining = original.amount - holding.taken_back
     if original.suspense:
-        return Allocation(amount=reversed_amount, suspense=reversed_amount)
-    local = proportional_takeback(original.local_share, reversed_amount, original.amount)
+        return Allocation(amount=remaining, suspense=remaining)
+    local = held_part(original.local_share, holding.taken_back, original.amount)
     return Allocation(
-        amount=reversed_amount,
+        amount=remaining,
         local_share=local,
-        national_share=reversed_amount - local,
-        match=proportional_takeback(original.match, reversed_amount, original.amount),
+        national_share=remaining - local,
+        match=held_part(holding.match_base, holding.taken_back, original.amount),
     )
 
 
-def allocate_reinstatement(taken: Allocation, cap: int, matched_now: int) -> Allocation:
-    """Rule 3, dispute won: the share in full, the match as far as the cap has room."""
-    if taken.suspense:
-        return taken
+def _less(before: Allocation, after: Allocation) -> Allocation:
+    """What moved between two held states (each part non-negative when `after` <= `before`)."""
     return Allocation(
-        amount=taken.amount,
-        local_share=taken.local_share,
-        national_share=taken.national_share,
-        match=match_to_restore(taken.match, cap, matched_now),
+        amount=before.amount - after.amount,
+        local_share=before.local_share - after.local_share,
+        national_share=before.national_share - after.national_share,
+        match=before.match - after.match,
+        suspense=before.suspense - after.suspense,
     )
+
+
+def allocate_takeback(
+    original: Allocation, holding: Holding, amount: int
+) -> tuple[Allocation, Holding]:
+    """Rule 3: a refund or dispute of `amount` moves the total taken back from t to t + amount;
+    returns what that takes back from each part, and the payment's new holding."""
+    require_pence(amount, what="amount taken back")
+    after = replace(holding, taken_back=min(original.amount, holding.taken_back + amount))
+    return _less(held(original, holding), held(original, after)), after
+
+
+def allocate_reinstatement(
+    original: Allocation, holding: Holding, amount: int, cap: int, matched_now: int
+) -> tuple[Allocation, Holding]:
+    """Rule 3, dispute won: `amount` leaves the total taken back. The share comes back in full;
+    the match only as far as the cap has room, and when it falls short the payment's match
+    base becomes the smallest whose held part is what it then holds."""
+    require_pence(amount, what="amount reinstated")
+    before = held(original, holding)
+    taken_back = max(0, holding.taken_back - amount)
+    full = held(original, replace(holding, taken_back=taken_back))
+    base = holding.match_base
+    wanted = full.match - before.match
+    restored = match_to_restore(wanted, cap, matched_now)
+    if restored < wanted:
+        base = smallest_base_holding(
+            before.match + restored, taken_back, original.amount, holding.match_base
+        )
+    after = Holding(taken_back=taken_back, match_base=base)
+    return _less(held(original, after), before), after
+
+
+def allocate_late_match(
+    payment: Payment,
+    original: Allocation,
+    holding: Holding,
+    campaign: Campaign,
+    matched_so_far: int,
+) -> tuple[Allocation, Holding] | None:
+    """Rule 2, launch event recorded after the payment: an eligible first payment that has no
+    match yet is matched now, as `min(g, cap - match given)`, less what refunds took back."""
+    if (
+        payment.kind is not PaymentKind.FIRST_MONTHLY
+        or original.suspense
+        or holding.match_base
+        or suspense_reason(payment, campaign) is not None
+        or not campaign.match_open(payment.paid_at)
+    ):
+        return None
+    base = match_for_first_payment(payment.gross, campaign.match_cap_pence, matched_so_far)
+    after = replace(holding, match_base=base)
+    part = _less(held(original, after), held(original, holding))
+    return (part, after) if part.match > 0 else None
 
 
 def _money_in_lines(campaign_id: str | None, part: Allocation) -> list[Line]:

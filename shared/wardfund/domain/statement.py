@@ -35,6 +35,8 @@ TAKEBACK_LABELS = {
     PostingKind.DISPUTE_REINSTATED: "Dispute won: funds returned",
 }
 
+LATE_MATCH_LABEL = "Launch event recorded: match funding"
+
 
 @dataclass(frozen=True)
 class LifecycleNote:
@@ -145,6 +147,8 @@ def _label(line: LedgerLine, payment: Payment | None) -> str:
         return KIND_LABELS[payment.kind] if payment else "Gift"
     if kind in LAUNCH_INVOICE_LABELS:
         return LAUNCH_INVOICE_LABELS[kind].format(line.entry_id.split(":", 1)[-1])
+    if kind is PostingKind.LATE_MATCH:
+        return LATE_MATCH_LABEL
     return TAKEBACK_LABELS.get(kind, line.kind)
 
 
@@ -158,6 +162,7 @@ def _row(
     payment, donor = found if found else (None, None)
     takeback = line.kind in TAKEBACK_LABELS
     launch = line.kind in LAUNCH_INVOICE_LABELS
+    late_match = line.kind == PostingKind.LATE_MATCH
     return StatementRow(
         at=line.effective_at,
         kind=line.kind,
@@ -173,7 +178,7 @@ def _row(
         recovered=takeback
         and line.figures.owed < 0
         and (line.payment_id or "") in earlier_payment_ids,
-        gift_date=payment.paid_at if payment and takeback else None,
+        gift_date=payment.paid_at if payment and (takeback or late_match) else None,
         launch_costs=line.figures.launch_costs,
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
+from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
@@ -15,7 +16,8 @@ from wardfund.domain.notices import EmailKind
 from wardfund.local.scenario_file import CampaignSpec, Scenario, ScenarioError, Step
 from wardfund.local.stack import LocalStack
 from wardfund.local.stripe_world import Donor, StripeWorld
-from wardfund.services.campaigns import hold_launch_event, register_campaign, withdraw_campaign
+from wardfund.services.campaigns import register_campaign, withdraw_campaign
+from wardfund.services.launch_event import record_launch_event
 
 ACTOR = "scenario"
 Progress = Callable[[int, int, str], None]
@@ -99,7 +101,15 @@ class ScenarioPlayer:
     def _play(self, step: Step) -> None:
         detail = step.detail
         if step.action == "launch_event":
-            hold_launch_event(self.campaigns, detail.campaign, detail.held_on, by=ACTOR)
+            self.stack.drain()
+            record_launch_event(
+                self.campaigns,
+                DynamoLedgerStore(self.table),
+                detail.campaign,
+                detail.held_on,
+                by=ACTOR,
+                at=step.at,
+            )
         elif step.action == "withdraw":
             withdraw_campaign(self.campaigns, detail.campaign, step.at, by=ACTOR)
         elif step.action == "payout_run":

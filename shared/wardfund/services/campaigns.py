@@ -1,4 +1,5 @@
-"""Use cases on campaign settings: add, update, import, hold the launch event, withdraw.
+"""Use cases on campaign settings: add, update, import, withdraw (the launch event, which can
+move money, is `launch_event.record_launch_event`).
 
 Every change is saved as a new version with who made it, when, and what changed; invalid
 settings raise `InvalidCampaign` before anything is written.
@@ -131,18 +132,6 @@ def import_campaigns(
         register_campaign(store, campaign, by=by, at=at)
         outcomes[campaign.campaign_id] = "added" if before is None else "updated"
     return outcomes
-
-
-def hold_launch_event(
-    store: CampaignStore, campaign_id: str, held_on: date, *, by: str, at: datetime | None = None
-) -> Campaign:
-    campaign = existing(store, campaign_id)
-    return store.save(
-        replace(campaign, launch_event_on=held_on),
-        changed_by=by,
-        change=f"launch event {held_on}",
-        at=at,
-    )
 
 
 def withdraw_campaign(

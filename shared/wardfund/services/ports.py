@@ -11,7 +11,7 @@ from wardfund.domain.campaign import Campaign
 from wardfund.domain.facts import Donor, DonorLifecycle, InvoiceSeen
 from wardfund.domain.figures import CampaignFigures
 from wardfund.domain.payouts import LedgerLine, PayoutMethod, PayoutPlan, PayoutStatus
-from wardfund.domain.postings import Allocation, Payment, Posting
+from wardfund.domain.postings import Allocation, Holding, Payment, Posting, holding_when_paid
 from wardfund.domain.run_report import RunReport
 
 
@@ -39,9 +39,27 @@ class CampaignBalance:
 
 @dataclass(frozen=True)
 class StoredPayment:
+    """`allocation`: what the payment gave when it was paid; `stored_holding`: what has been
+    taken back of it since (rule 3), None while the record has no holding yet (a payment
+    being recorded, or one written before holdings were kept: nothing taken back)."""
+
     payment: Payment
     allocation: Allocation
     donor: Donor
+    stored_holding: Holding | None = None
+
+    @property
+    def holding(self) -> Holding:
+        return self.stored_holding or holding_when_paid(self.allocation)
+
+
+@dataclass(frozen=True)
+class HoldingChange:
+    """The payment's holding moves from `before` (as read) to `after`, in the same transaction
+    as the posting, and only if nobody moved it since."""
+
+    before: StoredPayment
+    after: Holding
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,7 @@ class LedgerWrite:
     payment_id: str | None = None
     ward: str | None = None
     alert: str | None = None
+    holding: HoldingChange | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +165,7 @@ __all__ = [
     "CampaignBalance",
     "GuardFailed",
     "Guards",
+    "HoldingChange",
     "LedgerLine",
     "LedgerStore",
     "LedgerWrite",

@@ -1,17 +1,10 @@
-"""Use case: apply one verified Stripe event to the ledger, exactly once.
-
-The first try is optimistic (cached campaign settings, no balance read) and guarded by
-conditions in the one transaction; when a guard fails, later tries read fresh figures
-and guard on them exactly. The cap and the payout watermark can never be overrun.
-"""
+"""Use case: apply one verified Stripe event to the ledger, exactly once (each write goes
+through `ledger_attempts.with_retries`: optimistic first, exact after a lost race)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from enum import StrEnum
 
-from wardfund.domain.campaign import Campaign
 from wardfund.domain.errors import DependencyNotYetSeen
 from wardfund.domain.facts import (
     DisputeFundsReinstated,
@@ -25,32 +18,34 @@ from wardfund.domain.facts import (
     OneOffPaid,
     Refunded,
 )
-from wardfund.domain.payouts import settle_time
 from wardfund.domain.postings import (
-    Allocation,
     Payment,
     PaymentKind,
-    Posting,
     PostingKind,
     allocate_payment,
     allocate_reinstatement,
-    allocate_reversal,
+    allocate_takeback,
     post_money_in,
     post_money_out,
     post_payment,
     suspense_reason,
 )
+from wardfund.services.ledger_attempts import (
+    Attempt,
+    Outcome,
+    StillContended,
+    with_retries,
+)
 from wardfund.services.ports import (
-    AlreadyRecorded,
-    CampaignBalance,
-    GuardFailed,
     Guards,
+    HoldingChange,
     LedgerStore,
     LedgerWrite,
     StoredPayment,
 )
 
-MAX_ATTEMPTS = 5
+__all__ = ["Outcome", "StillContended", "record_stripe_event", "retry_delay_seconds"]
+
 FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 12 * 60 * 60  # SQS's longest visibility timeout
 
@@ -65,73 +60,8 @@ def retry_delay_seconds(receives: int) -> int:
     return min(LONGEST_RETRY_SECONDS, delay)
 
 
-class Outcome(StrEnum):
-    POSTED = "posted"
-    SUSPENSE = "suspense"
-    DUPLICATE = "duplicate"
-    NOTED = "noted"
-    IGNORED = "ignored"
-
-
-class StillContended(Exception):
-    """Every try lost a race on the same campaign; the queue will deliver the event again."""
-
-
-class _Attempt:
-    """What one try knows: cached settings first, fresh settings and balance after a race."""
-
-    def __init__(self, store: LedgerStore, campaign_id: str | None, exact: bool) -> None:
-        self.exact = exact
-        self.campaign: Campaign | None = (
-            store.campaign(campaign_id, fresh=exact) if campaign_id else None
-        )
-        self.balance: CampaignBalance | None = (
-            store.balance(self.campaign.campaign_id) if exact and self.campaign else None
-        )
-
-    @property
-    def matched(self) -> int:
-        return self.balance.figures.match if self.balance else 0
-
-    def settle_at(self, effective_at: datetime) -> datetime:
-        if self.balance is None:
-            return effective_at
-        return settle_time(effective_at, self.balance.settled_through)
-
-    def guards(self, match_given: int | None) -> Guards:
-        """`match_given`: the match this posting adds (None when it adds none by rule)."""
-        version = self.campaign.version if self.campaign else None
-        if self.balance is None:
-            at_most = None
-            if match_given is not None and self.campaign is not None:
-                at_most = self.campaign.match_cap_pence - match_given
-            return Guards(settle_before=True, match_at_most=at_most, campaign_version=version)
-        return Guards(
-            settle_before=False,
-            settled_through_is=self.balance.settled_through,
-            match_is=self.balance.figures.match if match_given is not None else None,
-            campaign_version=version,
-        )
-
-
-def _with_retries(
-    build: Callable[[_Attempt], LedgerWrite], store: LedgerStore, campaign_id: str | None
-) -> Outcome:
-    for attempt_number in range(MAX_ATTEMPTS):
-        attempt = _Attempt(store, campaign_id, exact=attempt_number > 0)
-        write = build(attempt)
-        try:
-            store.commit(write)
-        except AlreadyRecorded:
-            return Outcome.DUPLICATE
-        except GuardFailed:
-            continue
-        return Outcome.SUSPENSE if write.posting.suspense_delta else Outcome.POSTED
-    raise StillContended(f"gave up after {MAX_ATTEMPTS} tries on campaign {campaign_id}")
-
-
 def _record_payment(event_id: str, payment: Payment, donor: Donor, store: LedgerStore) -> Outcome:
-    def build(attempt: _Attempt) -> LedgerWrite:
+    def build(attempt: Attempt) -> LedgerWrite:
         allocation = allocate_payment(payment, attempt.campaign, attempt.matched)
         posting = post_payment(payment, allocation)
         reason = suspense_reason(payment, attempt.campaign)
@@ -153,7 +83,14 @@ def _record_payment(event_id: str, payment: Payment, donor: Donor, store: Ledger
             alert=str(reason) if reason else None,
         )
 
-    return _with_retries(build, store, payment.campaign_id)
+    return with_retries(build, store, payment.campaign_id)
+
+
+def _stored(store: LedgerStore, payment_id: str, why: str) -> StoredPayment:
+    stored = store.payment(payment_id)
+    if stored is None:
+        raise DependencyNotYetSeen(f"{why} arrived before payment {payment_id}")
+    return stored
 
 
 def _record_reversal(
@@ -165,13 +102,14 @@ def _record_reversal(
     at: datetime,
     store: LedgerStore,
 ) -> Outcome:
-    stored = store.payment(payment_id)
-    if stored is None:
-        raise DependencyNotYetSeen(f"{kind} {record_key} arrived before payment {payment_id}")
-    part = allocate_reversal(stored.allocation, min(amount, stored.payment.gross))
-    campaign_id = stored.payment.campaign_id if not stored.allocation.suspense else None
+    """Rule 3: moves the payment's total taken back on by `amount` (a refund, or a dispute's
+    funds withdrawn); a later try re-reads the payment, which another event may have moved."""
+    first = _stored(store, payment_id, f"{kind} {record_key}")
+    campaign_id = first.payment.campaign_id if not first.allocation.suspense else None
 
-    def build(attempt: _Attempt) -> LedgerWrite:
+    def build(attempt: Attempt) -> LedgerWrite:
+        stored = _stored(store, payment_id, record_key) if attempt.exact else first
+        part, after = allocate_takeback(stored.allocation, stored.holding, amount)
         posting = post_money_out(
             f"{kind}:{record_key}", kind, at, campaign_id, stored.payment.currency, part
         )
@@ -187,25 +125,29 @@ def _record_reversal(
             reversal=part,
             payment_id=payment_id,
             ward=stored.payment.ward,
+            holding=HoldingChange(stored, after),
         )
 
-    return _with_retries(build, store, campaign_id)
+    return with_retries(build, store, campaign_id)
 
 
 def _record_reinstatement(
     event_id: str, fact: DisputeFundsReinstated, store: LedgerStore
 ) -> Outcome:
-    stored = store.payment(fact.payment_id)
-    taken = store.reversal(fact.payment_id, withdrawal_key(fact.dispute_id))
-    if stored is None or taken is None:
+    """Rule 3, dispute won: the disputed amount leaves the total taken back."""
+    first = store.payment(fact.payment_id)
+    withdrawn = store.reversal(fact.payment_id, withdrawal_key(fact.dispute_id))
+    if first is None or withdrawn is None:
         raise DependencyNotYetSeen(f"dispute {fact.dispute_id} won before its withdrawal was seen")
-    campaign_id = stored.payment.campaign_id if not stored.allocation.suspense else None
+    campaign_id = first.payment.campaign_id if not first.allocation.suspense else None
 
-    def build(attempt: _Attempt) -> LedgerWrite:
-        part: Allocation = taken
-        if attempt.campaign is not None:
-            part = allocate_reinstatement(taken, attempt.campaign.match_cap_pence, attempt.matched)
-        posting: Posting = post_money_in(
+    def build(attempt: Attempt) -> LedgerWrite:
+        stored = _stored(store, fact.payment_id, fact.dispute_id) if attempt.exact else first
+        cap = attempt.campaign.match_cap_pence if attempt.campaign else 0
+        part, after = allocate_reinstatement(
+            stored.allocation, stored.holding, withdrawn.amount, cap, attempt.matched
+        )
+        posting = post_money_in(
             f"{PostingKind.DISPUTE_REINSTATED}:{fact.dispute_id}",
             PostingKind.DISPUTE_REINSTATED,
             fact.at,
@@ -218,13 +160,14 @@ def _record_reinstatement(
             record_key=f"DISPUTE#{fact.dispute_id}#reinstated",
             posting=posting,
             settle_at=attempt.settle_at(fact.at),
-            guards=attempt.guards(part.match if taken.match else None),
+            guards=attempt.guards(part.match if stored.holding.match_base else None),
             reversal=part,
             payment_id=fact.payment_id,
             ward=stored.payment.ward,
+            holding=HoldingChange(stored, after),
         )
 
-    return _with_retries(build, store, campaign_id)
+    return with_retries(build, store, campaign_id)
 
 
 def withdrawal_key(dispute_id: str) -> str:

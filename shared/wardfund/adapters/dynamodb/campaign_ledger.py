@@ -4,10 +4,9 @@ records (with donors) the lines name."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from wardfund.adapters.dynamodb.records import figures_from, payment_from
-from wardfund.adapters.dynamodb.table import Item, Table, campaign_pk, from_item, key, payment_pk
+from wardfund.adapters.dynamodb.records import figures_from, payment_from, payment_items
+from wardfund.adapters.dynamodb.table import Item, Table, campaign_pk
 from wardfund.domain.account_report import ReportEntry
 from wardfund.domain.calendar import parse_utc_key
 from wardfund.domain.donor_report import Movement
@@ -15,7 +14,6 @@ from wardfund.domain.facts import Donor
 from wardfund.domain.postings import Payment, PaymentKind, PostingKind
 from wardfund.services.reports import CampaignLedger
 
-BATCH = 100
 PAYMENT_LABELS = {
     PaymentKind.FIRST_MONTHLY: "Monthly gift, first payment",
     PaymentKind.RENEWAL: "Monthly gift",
@@ -25,6 +23,7 @@ LINE_LABELS: dict[str, str] = {
     PostingKind.REFUND: "Refund",
     PostingKind.DISPUTE_WITHDRAWN: "Disputed by the card holder",
     PostingKind.DISPUTE_REINSTATED: "Dispute won: funds returned",
+    PostingKind.LATE_MATCH: "Launch event recorded: match funding of a first payment",
 }
 PAYOUT_LABELS = {"stripe_transfer": "Payout by Stripe transfer", "bank_transfer": "Payout by bank"}
 
@@ -91,17 +90,8 @@ class DynamoCampaignLedger:
         return ledger
 
     def payments(self, payment_ids: Iterable[str]) -> dict[str, tuple[Payment, Donor]]:
-        wanted = sorted(payment_ids)
         found: dict[str, tuple[Payment, Donor]] = {}
-        for start in range(0, len(wanted), BATCH):
-            keys: list[dict[str, Any]] = [
-                key(payment_pk(pid), "PAYMENT") for pid in wanted[start : start + BATCH]
-            ]
-            request: dict[str, Any] = {self.table.name: {"Keys": keys, "ConsistentRead": True}}
-            while request:
-                answer = self.table.client.batch_get_item(RequestItems=request)
-                for raw in answer.get("Responses", {}).get(self.table.name, []):
-                    payment, _, donor = payment_from(from_item(raw))
-                    found[payment.payment_id] = (payment, donor)
-                request = dict(answer.get("UnprocessedKeys") or {})
+        for item in payment_items(self.table, payment_ids):
+            payment, _, donor = payment_from(item)
+            found[payment.payment_id] = (payment, donor)
         return found

@@ -19,10 +19,13 @@ from wardfund.adapters.dynamodb.records import (
     allocation_from,
     campaign_from,
     figures_from,
+    holding_from,
+    holding_values,
     invoice_from,
     invoice_values,
     journal_values,
     payment_from,
+    payment_items,
     payment_values,
 )
 from wardfund.adapters.dynamodb.table import (
@@ -42,12 +45,13 @@ from wardfund.adapters.dynamodb.table import (
 from wardfund.domain.calendar import parse_utc_key, utc_key
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.facts import DonorLifecycle, InvoiceSeen
-from wardfund.domain.postings import Allocation
+from wardfund.domain.postings import Allocation, PostingKind
 from wardfund.services.ports import (
     AlreadyRecorded,
     CampaignBalance,
     GuardFailed,
     Guards,
+    HoldingChange,
     LedgerWrite,
     StoredPayment,
 )
@@ -96,7 +100,19 @@ class DynamoLedgerStore:
 
     def payment(self, payment_id: str) -> StoredPayment | None:
         item = self.table.get(payment_pk(payment_id), "PAYMENT")
-        return StoredPayment(*payment_from(item)) if item else None
+        return StoredPayment(*payment_from(item), holding_from(item)) if item else None
+
+    def payments_of(self, campaign_id: str) -> list[StoredPayment]:
+        """Every payment with a line in the campaign's ledger (strongly consistent reads)."""
+        ids = {
+            str(line["payment_id"])
+            for line in self.table.query(campaign_pk(campaign_id), "LINE#", "LINE#\uffff")
+            if line.get("kind") == str(PostingKind.PAYMENT) and line.get("payment_id")
+        }
+        return [
+            StoredPayment(*payment_from(item), holding_from(item))
+            for item in payment_items(self.table, ids)
+        ]
 
     def reversal(self, payment_id: str, record_key: str) -> Allocation | None:
         item = self.table.get(payment_pk(payment_id), record_key)
@@ -162,7 +178,30 @@ class DynamoLedgerStore:
             )
         if write.alert:
             items.append(self._put(self._alert(write), None))
+        if write.holding is not None:
+            items.append(self._holding_update(write.holding))
         return items
+
+    def _holding_update(self, change: HoldingChange) -> dict[str, Any]:
+        """Moves the payment's holding on, only from the state the posting was computed from."""
+        before = change.before
+        if before.stored_holding is None:
+            condition, bound = "attribute_not_exists(taken_back)", {}
+        else:
+            condition = "taken_back = :t0 AND match_base = :b0"
+            bound = {":t0": before.holding.taken_back, ":b0": before.holding.match_base}
+        after = holding_values(change.after)
+        return {
+            "Update": {
+                "TableName": self.table.name,
+                "Key": key(payment_pk(before.payment.payment_id), "PAYMENT"),
+                "UpdateExpression": "SET taken_back = :t, match_base = :b",
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": values(
+                    bound | {":t": after["taken_back"], ":b": after["match_base"]}
+                ),
+            }
+        }
 
     def _put(self, item: dict[str, Any], condition: str | None) -> dict[str, Any]:
         put: dict[str, Any] = {"TableName": self.table.name, "Item": to_item(item)}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from wardfund.adapters.dynamodb.table import Item
+from wardfund.adapters.dynamodb.table import Item, Table, from_item, key, payment_pk
 from wardfund.domain.calendar import parse_utc_key, utc_key
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.facts import Donor, InvoiceSeen
@@ -14,7 +15,7 @@ from wardfund.domain.figures import CampaignFigures
 from wardfund.domain.ledger import JournalEntry
 from wardfund.domain.money import DEFAULT_LAUNCH_INVOICE_CAP_PENCE
 from wardfund.domain.payouts import LedgerLine, PayoutMethod, PayoutPlan
-from wardfund.domain.postings import Allocation, Payment, PaymentKind
+from wardfund.domain.postings import Allocation, Holding, Payment, PaymentKind, holding_when_paid
 from wardfund.domain.run_report import CampaignRunLine, RunReport
 
 FIGURE_NAMES = ("raised", "local_share", "national_share", "match", "paid_out", "launch_costs")
@@ -83,7 +84,17 @@ def payment_values(payment: Payment, allocation: Allocation, donor: Donor) -> di
         "allocation": asdict(allocation),
         "donor_email": donor.email,
         "donor_name": donor.name,
-    }
+    } | holding_values(holding_when_paid(allocation))
+
+
+def holding_values(holding: Holding) -> dict[str, Any]:
+    return {"taken_back": holding.taken_back, "match_base": holding.match_base}
+
+
+def holding_from(item: Item) -> Holding | None:
+    if "taken_back" not in item:
+        return None
+    return Holding(taken_back=int(item["taken_back"]), match_base=int(item["match_base"]))
 
 
 def payment_from(item: Item) -> tuple[Payment, Allocation, Donor]:
@@ -219,3 +230,21 @@ def run_report_from(item: Item) -> RunReport:
             for line in item.get("lines", [])
         ),
     )
+
+
+PAYMENT_BATCH = 100  # BatchGetItem's largest request
+
+
+def payment_items(table: Table, payment_ids: Iterable[str]) -> Iterator[Item]:
+    """The PAYMENT records of these payments, read consistently, a hundred keys a call."""
+    wanted = sorted(set(payment_ids))
+    for start in range(0, len(wanted), PAYMENT_BATCH):
+        keys: list[dict[str, Any]] = [
+            key(payment_pk(pid), "PAYMENT") for pid in wanted[start : start + PAYMENT_BATCH]
+        ]
+        request: dict[str, Any] = {table.name: {"Keys": keys, "ConsistentRead": True}}
+        while request:
+            answer = table.client.batch_get_item(RequestItems=request)
+            for raw in answer.get("Responses", {}).get(table.name, []):
+                yield from_item(raw)
+            request = dict(answer.get("UnprocessedKeys") or {})
