@@ -94,7 +94,7 @@ def test_bad_inputs_are_refused_with_a_clear_error_and_change_nothing(stack: Loc
         ("campaign", "update", cid, "--local-share", "-1"): "between 0 and 100 %",
         ("campaign", "update", cid, "--local-share", "eighty"): "must be a percentage",
         ("campaign", "update", cid, "--polling-day", "2026-05-01"): "is before its launch event",
-        ("campaign", "launch-event", cid, "--on", "2026-12-11"): "is before its launch event",
+        ("campaign", "launch-event", cid, "--on", "2026-06-02"): "already has its launch event",
         ("campaign", "update", cid, "--match-cap", "-5"): "must be an amount in pounds",
         ("campaign", "update", cid, "--treasurer", "not-an-email"): "is not an email address",
         ("campaign", "update", cid, "--connect-account", "ac_x"): "starts with acct_",
@@ -144,10 +144,12 @@ def test_launch_event_and_withdrawal_change_what_later_payments_get(stack: Local
     world = StripeWorld()
     deliver(stack, world.pledge(GIFT_AT, donor("a"), cid, "Hyde", 1000))
     assert figures(stack, cid).match == 0
-    # When the launch event is recorded, a later first payment is matched
+    # When the launch event is recorded as held that day, that first payment is matched now
     ok("campaign", "launch-event", cid, "--on", "2026-06-03")
-    deliver(stack, world.pledge(GIFT_AT.replace(hour=19), donor("b"), cid, "Hyde", 1000))
     assert figures(stack, cid).match == 1000
+    # And a later first payment is matched when it is paid
+    deliver(stack, world.pledge(GIFT_AT.replace(hour=19), donor("b"), cid, "Hyde", 1000))
+    assert figures(stack, cid).match == 2000
     # And after the campaign withdraws, a payment stays national
     ok("campaign", "withdraw", cid, "--at", "2026-06-04T12:00", "--side", "national")
     deliver(stack, world.give_once(datetime(2026, 6, 5, tzinfo=UTC), donor("c"), cid, "Hyde", 500))
@@ -209,3 +211,41 @@ def test_an_import_that_lowers_a_cap_below_the_match_writes_nothing(
     assert "cannot go below what is already matched (1000p)" in said(result)
     assert as_json("campaign", "show", other.campaign_id)["campaign"]["name"] == other.name
     _unchanged(matched.campaign_id, 1)
+
+
+def test_a_launch_event_recorded_late_matches_earlier_first_payments(stack: LocalStack) -> None:
+    # Given a campaign with a £15 cap and no launch event, and first payments of £10 (3 June)
+    # and £8 (4 June), a one-off, and a first payment of 31 May, none of them matched
+    campaign = register(stack, launch_event_on=None, match_cap_pence=1500)
+    cid = campaign.campaign_id
+    world = StripeWorld()
+    deliver(stack, world.pledge(datetime(2026, 5, 31, 18, tzinfo=UTC), donor("a"), cid, "H", 700))
+    deliver(stack, world.pledge(GIFT_AT, donor("b"), cid, "Hyde", 1000))
+    deliver(stack, world.give_once(GIFT_AT, donor("c"), cid, "Hyde", 500))
+    deliver(stack, world.pledge(GIFT_AT.replace(day=4), donor("d"), cid, "Hyde", 800))
+    assert figures(stack, cid).match == 0
+    # When the launch event held on 1 June is recorded
+    result = ok("campaign", "launch-event", cid, "--on", "2026-06-01")
+    # Then the first payments from 1 June on are matched in the order paid, under the cap
+    assert "matched 2 earlier first payment(s): £15.00" in said(result)
+    assert figures(stack, cid).match == 1500
+    # And recording it again (a retry) matches nothing more; another date is refused
+    again = ok("campaign", "launch-event", cid, "--on", "2026-06-01")
+    assert "already recorded" in said(again)
+    assert "matched" not in said(again)
+    refused = wardfund("campaign", "launch-event", cid, "--on", "2026-06-02")
+    assert refused.exit_code == 2
+    assert "error:" in said(refused)
+    assert "already has its launch event, held on 2026-06-01" in said(refused)
+    assert figures(stack, cid).match == 1500
+    _unchanged(cid, 2)
+
+
+def test_a_launch_event_after_polling_day_is_refused(stack: LocalStack) -> None:
+    campaign = register(stack, launch_event_on=None, election_on=datetime(2026, 12, 10).date())
+    result = wardfund("campaign", "launch-event", campaign.campaign_id, "--on", "2026-12-11")
+    assert result.exit_code == 2
+    assert "error:" in said(result)
+    assert "is after polling day 2026-12-10" in said(result)
+    assert "Traceback" not in result.output
+    _unchanged(campaign.campaign_id, 1)

@@ -223,3 +223,35 @@ def test_a_reimbursed_launch_invoice_is_counted_and_in_the_csv() -> None:
     assert [line.payee for line in lines if line.amount == 45_000] == [
         "Common Ground (launch-event invoices)"
     ]
+
+
+def test_a_late_match_is_its_own_line_dated_when_recorded_naming_the_payment() -> None:
+    # Given Ben's first payment of 10 June, paid before the launch event was recorded, and
+    # the launch event recorded on 13 June, matching it then
+    ben_first = {"pi_b": payment("pi_b", PaymentKind.FIRST_MONTHLY, 6000, at(10), "ben", "Ben Ode")}
+    late = line("m", "late_match", at(13), "pi_b", "ben", match=6000)
+    payout = PayoutCompleted(
+        "leeds-central@run",
+        "leeds-central",
+        RUN,
+        10_800,
+        PayoutMethod.STRIPE_TRANSFER,
+        PayoutStatus.PAID,
+        "tr_1",
+        ("LINE#b", "LINE#m"),
+    )
+    # When the next statement is built
+    s = build_statement(payout, LEEDS, [BEN, late], ben_first, [], PREVIOUS_RUN, ())
+    # Then the match is a line of its own, dated when recorded, naming the gift it matches
+    row = s.rows[1]
+    assert (row.kind, row.at, row.payment_id, row.gift_date) == (
+        "late_match",
+        at(13),
+        "pi_b",
+        at(10),
+    )
+    assert row.label == "Launch event recorded: match funding"
+    assert (row.match, row.to_campaign, row.donor_name) == (6000, 6000, "Ben Ode")
+    assert s.match_added == 6000
+    assert s.new_monthly == 1  # the match does not count the donor again
+    assert s.gifts_share + s.match_added == s.amount
