@@ -24,6 +24,7 @@ from wardfund.domain.launch_invoices import (
     check_fits,
     post_launch_invoice,
 )
+from wardfund.domain.ledger import account_balances
 from wardfund.domain.postings import Payment, PaymentKind
 
 AT = datetime(2026, 6, 3, 18, 0, tzinfo=UTC)
@@ -71,10 +72,17 @@ def test_the_cap_check_names_what_is_left() -> None:
         check_fits(invoice(50_000), 200_000, 150_001)
 
 
-@pytest.mark.parametrize("pay_to", list(PayTo))
-def test_paying_an_invoice_is_a_balanced_national_entry(pay_to: PayTo) -> None:
+@pytest.mark.parametrize(
+    ("pay_to", "credited"),
+    [(PayTo.CAMPAIGN, "campaign:leeds:launch_costs"), (PayTo.SUPPLIER, "national:bank")],
+)
+def test_paying_an_invoice_is_a_balanced_national_entry(pay_to: PayTo, credited: str) -> None:
     posting = post_launch_invoice(invoice(30_000), pay_to, AT)
-    assert posting.entry.is_balanced()
+    # The national launch-event funds pay 30000p: to the campaign's launch costs or out
+    assert account_balances([posting.entry]) == {
+        "national:launch_event_funding": -30_000,
+        credited: 30_000,
+    }
     assert posting.entry.total(posting.entry.lines[0].side) == 30_000
     owed = 30_000 if pay_to is PayTo.CAMPAIGN else 0
     assert posting.figures.owed == owed

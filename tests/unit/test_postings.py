@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.figures import ZERO
-from wardfund.domain.ledger import account_balances, campaign_share_account
+from wardfund.domain.ledger import (
+    NATIONAL_MATCH_FUNDING,
+    account_balances,
+    campaign_share_account,
+)
+from wardfund.domain.ledger_check import figures_from_balances
 from wardfund.domain.postings import (
     Payment,
     PaymentKind,
@@ -103,7 +108,11 @@ def test_every_entry_balances_and_reversals_never_overshoot(
         part, holding = allocate_takeback(allocation, holding, amount)
         postings.append(post_money_out(f"r{number}", PostingKind.REFUND, PAID, "c", "gbp", part))
     figures = sum((p.figures for p in postings[1:]), postings[0].figures)
-    assert all(p.entry.is_balanced() for p in postings)
+    for posting in postings:
+        # each entry's lines move exactly the figures it records, the match from national funds
+        moved = account_balances([posting.entry])
+        assert figures_from_balances("c", moved) == posting.figures
+        assert moved.get(NATIONAL_MATCH_FUNDING, 0) == -posting.figures.match
     assert 0 <= figures.local_share <= allocation.local_share
     assert 0 <= figures.match <= allocation.match
     assert figures.raised == remaining
@@ -123,11 +132,20 @@ def test_dispute_won_restores_share_and_match_only_to_the_cap() -> None:
     posting = post_money_in(
         "d", PostingKind.DISPUTE_REINSTATED, PAID, "leeds-central", "gbp", restored
     )
-    assert posting.entry.is_balanced()
+    assert account_balances([posting.entry]) == {
+        "donor_funds": -1000,
+        "national:share": 200,
+        "campaign:leeds-central:share": 800,
+        "national:match_funding": -500,
+        "campaign:leeds-central:match": 500,
+    }
     assert posting.figures.raised == 1000
 
 
 def test_payout_moves_owed_to_paid() -> None:
     posting = post_payout("leeds-central@x", "leeds-central", 7000, PAID + timedelta(days=5))
-    assert posting.entry.is_balanced()
+    assert account_balances([posting.entry]) == {
+        "campaign:leeds-central:payouts": -7000,
+        "donor_funds": 7000,
+    }
     assert (ZERO + posting.figures).owed == -7000
