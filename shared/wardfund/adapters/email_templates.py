@@ -23,6 +23,8 @@ FILTERS = {
     "upfirst": upfirst,
     "pounds": display.pounds,
     "long_date": display.long_date,
+    "long_day": display.long_day,
+    "short_day": display.short_day,
     "short_date": display.short_date,
     "clock": display.clock,
 }

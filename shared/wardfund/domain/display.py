@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from wardfund.domain.calendar import LONDON
 
@@ -29,6 +29,16 @@ def long_date(at: datetime) -> str:
     """`Monday 8 June 2026`."""
     local = london(at)
     return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def long_day(day: date) -> str:
+    """A London date as `Tuesday 7 April 2026` (a payment date, not an instant)."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def short_day(day: date) -> str:
+    """A London date as `7 Apr 2026`."""
+    return f"{day.day} {day:%b %Y}"
 
 
 def short_date(at: datetime) -> str:

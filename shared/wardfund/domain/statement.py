@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from wardfund.domain.calendar import london_date
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.facts import Donor
 from wardfund.domain.notices import PayoutCompleted
 from wardfund.domain.payouts import LedgerLine, PayoutMethod
 from wardfund.domain.permissibility import ThresholdCrossing, threshold_crossings
 from wardfund.domain.postings import Payment, PaymentKind, PostingKind
+from wardfund.domain.working_days import bank_holiday_name, payment_date
 
 KIND_LABELS = {
     PaymentKind.FIRST_MONTHLY: "Monthly gift: first payment",
@@ -84,6 +86,13 @@ class PayoutStatement:
     failed_payments: int
     cancelled: int
     crossings: tuple[ThresholdCrossing, ...]
+    paid_on: date  # the payment date: the run's London day, or the next working day
+    run_on_holiday: str | None = None  # the bank holiday the run fell on, when a bank payout
+
+    @property
+    def paid_later(self) -> bool:
+        """A bank payout from a run on a weekend or bank holiday: paid the next working day."""
+        return self.paid_on != london_date(self.run_at)
 
     @property
     def period_rows(self) -> tuple[StatementRow, ...]:
@@ -231,6 +240,7 @@ def build_statement(
         and row.kind == PostingKind.PAYMENT
         and _kind_of(row.payment_id, payments) is PaymentKind.FIRST_MONTHLY
     )
+    by_bank = payout.method == PayoutMethod.BANK_TRANSFER
     return PayoutStatement(
         campaign_id=campaign.campaign_id,
         campaign_name=campaign.name,
@@ -247,4 +257,8 @@ def build_statement(
         failed_payments=_distinct(notes, "renewal_failed", previous_run, payout.run_at),
         cancelled=_distinct(notes, "cancelled", previous_run, payout.run_at),
         crossings=threshold_crossings(earlier, settled, payments, thresholds),
+        # a Stripe transfer reaches the connected account at once; a bank payment waits
+        # for the next working day when the run falls on a weekend or bank holiday
+        paid_on=payment_date(payout.run_at) if by_bank else london_date(payout.run_at),
+        run_on_holiday=bank_holiday_name(london_date(payout.run_at)) if by_bank else None,
     )
