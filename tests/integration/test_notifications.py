@@ -43,10 +43,11 @@ def two_treasurer_story(campaign_id: str, *, connect: bool) -> Scenario:
         "launch_event_on": "2026-06-01",
     }
     if connect:
-        spec["connect_account_id"] = unique("acct_1")
+        spec["connect_account"] = unique("acct_1")
     return Scenario.model_validate(
         {
             "name": "two treasurers",
+            "national": {"finance_email": FINANCE},
             "campaigns": [spec],
             "steps": [
                 {

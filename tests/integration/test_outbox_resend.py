@@ -21,7 +21,10 @@ FINANCE = EMAIL_SETTINGS["NATIONAL_FINANCE_EMAIL"]
 
 
 def story(name: str, campaigns: list[dict[str, Any]], steps: list[dict[str, Any]]) -> Scenario:
-    return Scenario.model_validate({"name": name, "campaigns": campaigns, "steps": steps})
+    national = {"finance_email": FINANCE}
+    return Scenario.model_validate(
+        {"name": name, "national": national, "campaigns": campaigns, "steps": steps}
+    )
 
 
 def pledge(at: str, donor: str, campaign_id: str) -> dict[str, Any]:
@@ -48,7 +51,7 @@ def test_resend_sends_each_email_the_stream_gave_up_once(
             "name": "Leeds Central",
             "treasurer_emails": treasurers,
             "launch_event_on": "2026-06-01",
-            "connect_account_id": unique("acct_1"),
+            "connect_account": unique("acct_1"),
         },
         {
             "id": by_bank,

@@ -76,6 +76,11 @@ def _email_sending(configuration_set: str) -> None:
     ses.create_configuration_set(ConfigurationSetName=configuration_set)
 
 
+def verify_sender(address: str) -> None:
+    """SES sends only from a verified identity: the address's domain (moto verifies at once)."""
+    boto3.client("sesv2").create_email_identity(EmailIdentity=address.rsplit("@", 1)[1])
+
+
 def _queue_with_dlq(name: str, visibility_timeout: int) -> tuple[str, str]:
     sqs = boto3.client("sqs")
     dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]

@@ -18,6 +18,10 @@ from pydantic import (
 )
 
 from wardfund.domain.money import DEFAULT_LOCAL_SHARE_BPS, DEFAULT_MATCH_CAP_PENCE
+from wardfund.local.scenario_shape import expect_problems
+from wardfund.local.scenario_story import story_problems
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 class ScenarioError(ValueError):
@@ -34,6 +38,12 @@ class Delivery(_Strict):
     seed: int = 1
 
 
+class National(_Strict):
+    finance_email: str = Field(default="finance@national.example", pattern=EMAIL)
+    sender: str = Field(default="wardfund@national.example", pattern=EMAIL)
+    payment_failed_emails: bool = False
+
+
 class CampaignSpec(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     name: str = Field(min_length=1)
@@ -42,8 +52,20 @@ class CampaignSpec(_Strict):
     election_on: date | None = None
     match_cap_pence: int = Field(default=DEFAULT_MATCH_CAP_PENCE, ge=0)
     local_share_bps: int = Field(default=DEFAULT_LOCAL_SHARE_BPS, ge=0, le=10_000)
-    connect_account_id: str | None = Field(default=None, pattern=r"^acct_")
+    # FORMAT.md calls it `connect_account`; the campaign's own field keeps the Stripe name.
+    connect_account_id: str | None = Field(
+        default=None, pattern=r"^acct_", validation_alias="connect_account"
+    )
     bank_reference: str | None = None
+
+    @model_validator(mode="after")
+    def _launch_before_polling_day(self) -> CampaignSpec:
+        held, polling_day = self.launch_event_on, self.election_on
+        if held is not None and polling_day is not None and held > polling_day:
+            raise ValueError(
+                f"campaign {self.id}: launch_event_on {held} is after polling day {polling_day}"
+            )
+        return self
 
 
 class Gift(_Strict):
@@ -136,6 +158,7 @@ class Step(_Strict):
 class Scenario(_Strict):
     name: str
     delivery: Delivery = Delivery()
+    national: National = National()
     campaigns: list[CampaignSpec] = Field(default_factory=list)
     steps: list[Step]
     expect: dict[str, Any] | None = None
@@ -154,6 +177,10 @@ class Scenario(_Strict):
             ref = getattr(step.detail, "campaign", None)
             if step.action in ("launch_event", "withdraw") and ref not in ids:
                 raise ValueError(f"{step.action} at {step.at} names unknown campaign {ref!r}")
+        problems = story_problems(self.campaigns, self.steps)
+        problems += expect_problems(self.expect or {}, ids)
+        if problems:
+            raise ValueError("\n  ".join(problems))
         return self
 
 
@@ -161,7 +188,8 @@ def _where(error: ValidationError) -> str:
     lines = []
     for problem in error.errors():
         path = ".".join(str(part) for part in problem["loc"])
-        lines.append(f"  {path or '(top)'}: {problem['msg']}")
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"  {path}: {message}" if path else f"  {message}")
     return "\n".join(lines)
 
 

@@ -7,13 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
-from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
 from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
 from wardfund.adapters.dynamodb.table import Table
-from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
-from wardfund.domain.notices import EmailKind
+from wardfund.domain.errors import WardfundError
 from wardfund.local.scenario_file import CampaignSpec, Scenario, ScenarioError, Step
+from wardfund.local.scenario_result import StepEmail, figures
 from wardfund.local.stack import LocalStack
 from wardfund.local.stripe_world import Donor, StripeWorld
 from wardfund.services.campaigns import register_campaign, withdraw_campaign
@@ -47,31 +46,40 @@ class ScenarioPlayer:
         self.world = StripeWorld()
         self.random = random.Random(scenario.delivery.seed)  # noqa: S311 (reproducible shuffles, not secrets)
         self.donors: dict[str, Donor] = {}
-        self.rejected: list[str] = []
+        self.emails: list[StepEmail] = []
 
     def play(self, progress: Progress | None = None) -> dict[str, Any]:
+        national = self.scenario.national
+        self.stack.use_national_settings(
+            national.sender, national.finance_email, national.payment_failed_emails
+        )
         for spec in self.scenario.campaigns:
             register_campaign(self.campaigns, campaign_from_spec(spec), by=ACTOR)
         total = len(self.scenario.steps)
         for number, step in enumerate(self.scenario.steps, start=1):
             try:
                 self._play(step)
-            except ValueError as error:
+            except (ValueError, WardfundError) as error:
                 raise ScenarioError(
-                    f"step {number} ({step.action} at {step.at}): {error}"
+                    f"step {number} ({step.action} at {step.at.isoformat()}): {error}"
                 ) from error
             self.stack.drain_notifications()
+            self._emails_of(number)
             if progress:
                 progress(number, total, step.action)
         self.stack.drain()
         self.stack.drain_notifications()
+        self._emails_of(total)  # anything left is the last step's work
         return self.result()
+
+    def _emails_of(self, step: int) -> None:
+        sent = self.stack.sent_emails(after=len(self.emails))
+        self.emails += [StepEmail(step, email) for email in sent]
 
     def _donor(self, donor_id: str, email: str | None, name: str | None) -> Donor:
         known = self.donors.get(donor_id)
         if known is None:
-            made_up = donor_id.title() if donor_id.isalpha() else f"Donor {donor_id}"
-            known = Donor(donor_id, email or f"{donor_id}@donors.example", name or made_up)
+            known = Donor(donor_id, email or f"{donor_id}@donors.example", name or donor_id)
             self.donors[donor_id] = known
         return known
 
@@ -129,50 +137,4 @@ class ScenarioPlayer:
         self.stack.drain()
 
     def result(self) -> dict[str, Any]:
-        report = DynamoLedgerReport(self.table)
-        check = report.check()
-        campaigns: dict[str, Any] = {}
-        counters_match = True
-        payouts = report.payouts()
-        for campaign in self.campaigns.all():
-            figures = report.figures(campaign.campaign_id)
-            rebuilt = check.rebuilt.get(campaign.campaign_id)
-            paid = sum(
-                plan.amount for plan, _ in payouts if plan.campaign_id == campaign.campaign_id
-            )
-            if (
-                rebuilt is not None
-                and (rebuilt.as_dict() | {"paid_out": paid}) != figures.as_dict()
-            ):
-                counters_match = False
-            campaigns[campaign.campaign_id] = {
-                "raised_pence": figures.raised,
-                "local_share_pence": figures.local_share,
-                "national_share_pence": figures.national_share,
-                "match_pence": figures.match,
-                "match_remaining_pence": campaign.match_cap_pence - figures.match,
-                "paid_out_pence": figures.paid_out,
-                "owed_pence": figures.owed,
-            }
-        payout_rows = [
-            {
-                "campaign": plan.campaign_id,
-                "run_at": plan.run_at.astimezone(LONDON).isoformat(),
-                "amount_pence": plan.amount,
-            }
-            for plan, _ in payouts
-        ]
-        emails = [email.summary() for email in self.stack.sent_emails()]
-        return {
-            "scenario": self.scenario.name,
-            "campaigns": campaigns,
-            "payouts": payout_rows,
-            "emails": emails,
-            "email_counts": {
-                str(kind): sum(1 for email in emails if email["kind"] == kind) for kind in EmailKind
-            },
-            "suspense_pence": report.suspense().get("gbp", 0),
-            "ledger_balanced": check.balanced,
-            "journal_matches_counters": counters_match,
-            "dead_letters": self.stack.dead_letters(),
-        }
+        return figures(self.scenario.name, self.table, self.emails, self.stack.dead_letters())

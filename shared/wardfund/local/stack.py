@@ -22,7 +22,7 @@ from wardfund.local.dead_letter_watch import DeadLetterWatch
 from wardfund.local.lambda_context import LocalLambdaContext
 from wardfund.local.moto_process import MotoProcess
 from wardfund.local.queue_worker import QueueWorker
-from wardfund.local.resources import REGION, LocalResources, provision
+from wardfund.local.resources import REGION, LocalResources, provision, verify_sender
 from wardfund.local.runtime import (
     HANDLER_MODULES,
     apply_environment,
@@ -185,9 +185,26 @@ class LocalStack:
             delivered += self.stream.drain()
         return delivered
 
-    def sent_emails(self) -> list[SentEmail]:
-        """What SES on moto sent since this stack was last provisioned, oldest first."""
-        return read_sent_emails(self.endpoint, since=self._emails_before)
+    def sent_emails(self, after: int = 0) -> list[SentEmail]:
+        """What SES on moto sent since this stack was last provisioned, oldest first,
+        leaving out the first `after` of those."""
+        return read_sent_emails(self.endpoint, since=self._emails_before + after)
+
+    def use_national_settings(
+        self, sender: str, finance_email: str, payment_failed_emails: bool
+    ) -> None:
+        """The national body's email settings, set as the deployment sets them: the sender's
+        domain verified in SES, and the notification function's environment (the stage's
+        context does this in the CDK app). Holds until the next `provision`."""
+        verify_sender(sender)
+        apply_environment(
+            {
+                "SENDER_ADDRESS": sender,
+                "REPLY_TO_ADDRESS": finance_email,
+                "NATIONAL_FINANCE_EMAIL": finance_email,
+                "PAYMENT_FAILED_EMAILS": "true" if payment_failed_emails else "false",
+            }
+        )
 
     def fire_payout_schedule(self, at: datetime) -> dict[str, Any]:
         """Invokes the payout function exactly as the EventBridge schedule would at `at`."""
