@@ -11,6 +11,8 @@ from pathlib import Path
 
 from wardfund.event_sources import (
     EVENTS_QUEUE_BATCH_SIZE,
+    EVENTS_QUEUE_MAX_CONCURRENCY,
+    RECEIVE_RESERVED_CONCURRENCY,
     TABLE_STREAM_BATCH_SIZE,
     TABLE_STREAM_RETRY_ATTEMPTS,
 )
@@ -129,6 +131,7 @@ RECONCILE = FunctionSpec(
 FUNCTION_SPECS = (RECEIVE, PROCESS, RUN_PAYOUTS, SEND_NOTIFICATIONS, RAISE_ALERTS, RECONCILE)
 
 RUN_PAYOUTS_RESERVED_CONCURRENCY = 1  # a money path that must never run twice at once
+RECEIVE_CONCURRENCY = RECEIVE_RESERVED_CONCURRENCY  # shared/wardfund/event_sources.py
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,7 @@ QUEUE_RETENTION_DAYS = 4
 DLQ_RETENTION_DAYS = 14
 SQS_BATCH_SIZE = EVENTS_QUEUE_BATCH_SIZE  # shared with the local queue worker
 SQS_MAX_BATCHING_WINDOW_SECONDS = 5
+SQS_MAX_CONCURRENCY = EVENTS_QUEUE_MAX_CONCURRENCY  # process functions the mapping runs at once
 
 # --- table stream -> notifications ------------------------------------------------------------
 # Each record makes a few emails due (one SES call each, plus idempotency reads and writes);

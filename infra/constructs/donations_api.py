@@ -74,6 +74,7 @@ class DonationsApi(Construct):
             spec=c.RECEIVE,
             config=self._config,
             layer=layer,
+            reserved_concurrency=c.RECEIVE_CONCURRENCY,
             environment={
                 "EVENTS_QUEUE_URL": events_queue.queue_url,
                 "STRIPE_WEBHOOK_SECRET_NAME": c.webhook_secret_name(self._config.stage),

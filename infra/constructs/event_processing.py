@@ -50,6 +50,7 @@ class EventProcessing(Construct):
                 events_queue,
                 batch_size=c.SQS_BATCH_SIZE,
                 max_batching_window=Duration.seconds(c.SQS_MAX_BATCHING_WINDOW_SECONDS),
+                max_concurrency=c.SQS_MAX_CONCURRENCY,
                 report_batch_item_failures=True,
             )
         )

@@ -16,3 +16,13 @@ a batch stays well inside the function's timeout even when SES is slow."""
 
 TABLE_STREAM_RETRY_ATTEMPTS = 5
 """Retries of a failing stream batch before a note of it goes to the on-failure queue."""
+
+EVENTS_QUEUE_MAX_CONCURRENCY = 5
+"""The most process functions the events queue's mapping runs at once. Each batch's postings
+race on their campaigns' balance items; five batches of ten keep up with any ward campaign's
+traffic (the webhook's 50 requests a second) while bounding how many writers can collide."""
+
+RECEIVE_RESERVED_CONCURRENCY = 20
+"""Concurrency reserved for the webhook receiver: always there for Stripe, and a ceiling, so a
+flood of webhooks cannot take the account's concurrency from the payout run or the processor.
+A request beyond it is throttled (5xx) and Stripe sends the event again later."""

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from aws_cdk.assertions import Match
 
+from wardfund.event_sources import RECEIVE_RESERVED_CONCURRENCY
+
 if TYPE_CHECKING:
     from conftest import StageTemplates, Synthesis
 
@@ -154,8 +156,14 @@ def test_run_environment_and_concurrency(synth: Synthesis, stage_name: str, freq
     )
 
 
-def test_only_run_has_reserved_concurrency(dev: StageTemplates) -> None:
-    for name in ("receive", "process", "send", "alarms", "reconcile"):
+def test_run_and_receive_have_reserved_concurrency_and_no_other(dev: StageTemplates) -> None:
+    # the webhook receiver has concurrency of its own, and no more: a flood of webhooks is
+    # throttled (Stripe sends again) instead of taking the payout run's or the processor's
+    assert _function_json(dev, "receive")["ReservedConcurrentExecutions"] == (
+        RECEIVE_RESERVED_CONCURRENCY
+    )
+    assert RECEIVE_RESERVED_CONCURRENCY == 20
+    for name in ("process", "send", "alarms", "reconcile"):
         assert "ReservedConcurrentExecutions" not in _function_json(dev, name)
 
 

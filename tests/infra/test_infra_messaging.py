@@ -10,6 +10,7 @@ import pytest
 from aws_cdk.assertions import Match
 
 from wardfund.adapters.dynamodb.outbox_records import STREAM_FILTERS
+from wardfund.event_sources import EVENTS_QUEUE_MAX_CONCURRENCY
 
 if TYPE_CHECKING:
     from conftest import StageTemplates, Synthesis
@@ -165,8 +166,11 @@ def test_events_queue_mapping_reports_batch_item_failures(dev: StageTemplates) -
             "BatchSize": 10,
             "MaximumBatchingWindowInSeconds": 5,
             "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            # at most this many processors race on the campaigns' balance items at once
+            "ScalingConfig": {"MaximumConcurrency": EVENTS_QUEUE_MAX_CONCURRENCY},
         },
     )
+    assert EVENTS_QUEUE_MAX_CONCURRENCY == 5
     # the events queue and the table's stream; nothing else triggers a function
     dev.stateless_template.resource_count_is("AWS::Lambda::EventSourceMapping", 2)
 

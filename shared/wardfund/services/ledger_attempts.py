@@ -4,11 +4,19 @@ posting use case shares (a Stripe event, a late match).
 The first try is optimistic (cached campaign settings, no balance read) and guarded by
 conditions in the one transaction; when a guard fails, later tries read fresh figures
 and guard on them exactly. The cap and the payout watermark can never be overrun.
+
+A try lost to another writer (a failed guard, or DynamoDB cancelling the transaction for a
+conflict or throttling) is tried again only after a back-off with full jitter: a random
+wait between zero and a ceiling that doubles with each lost try, so writers racing on one
+campaign's balance spread out instead of colliding again at once.
 """
 
 from __future__ import annotations
 
+import random as _random
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -24,6 +32,28 @@ from wardfund.services.ports import (
 )
 
 MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Full jitter: before try n+1 (n tries lost), wait random() x min(cap, base x 2^(n-1)).
+    `sleep` and `random` are injected so tests neither wait nor guess."""
+
+    base_seconds: float = 0.025
+    cap_seconds: float = 1.0
+    sleep: Callable[[float], None] = field(default=lambda seconds: time.sleep(seconds))
+    random: Callable[[], float] = field(default=lambda: _random.random())  # noqa: S311 - jitter
+
+    def delay(self, lost_before: int) -> float:
+        """The wait after `lost_before + 1` lost tries."""
+        ceiling = min(self.cap_seconds, self.base_seconds * 2.0**lost_before)
+        return self.random() * ceiling
+
+    def wait(self, lost_before: int) -> None:
+        self.sleep(self.delay(lost_before))
+
+
+DEFAULT_BACKOFF = Backoff()
 
 
 class Outcome(StrEnum):
@@ -81,9 +111,14 @@ def with_retries(
     campaign_id: str | None,
     *,
     always_exact: bool = False,
+    backoff: Backoff | None = None,
 ) -> Outcome:
-    """`always_exact`: read fresh settings and figures on the first try too."""
+    """`always_exact`: read fresh settings and figures on the first try too. `backoff`: how
+    to wait between tries (DEFAULT_BACKOFF unless a test injects its own)."""
+    pause = backoff or DEFAULT_BACKOFF
     for attempt_number in range(MAX_ATTEMPTS):
+        if attempt_number > 0:
+            pause.wait(attempt_number - 1)
         attempt = Attempt(store, campaign_id, exact=always_exact or attempt_number > 0)
         write = build(attempt)
         try:

@@ -60,6 +60,19 @@ CAMPAIGN_CACHE_SECONDS = 60.0
 EVENT_MARKER_DAYS = 400
 NOT_THERE = "attribute_not_exists(PK)"
 _UNIQUE_ITEMS = 2  # the event marker and the business record come first in every transaction
+# Cancellation reasons that mean "lost a race, try again": a guard's condition, a conflict with
+# another transaction on the same item, throttling. Anything else (a validation error, an item
+# collection too large) is not contention and is raised as it is.
+RACE_REASONS = frozenset(
+    {
+        "None",
+        "ConditionalCheckFailed",
+        "TransactionConflict",
+        "ThrottlingError",
+        "ProvisionedThroughputExceeded",
+        "RequestLimitExceeded",
+    }
+)
 
 
 class DynamoLedgerStore:
@@ -152,6 +165,10 @@ class DynamoLedgerStore:
             reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
             if "ConditionalCheckFailed" in reasons[:_UNIQUE_ITEMS]:
                 raise AlreadyRecorded(write.posting.entry.entry_id) from error
+            if not set(reasons) <= RACE_REASONS:  # not a race: trying again cannot help
+                raise
+            # A guard that failed, or another writer (or DynamoDB's throttling) in the way:
+            # `with_retries` tries again after a jittered back-off, then gives up contended.
             raise GuardFailed(f"{write.posting.entry.entry_id}: {reasons}") from error
 
     def _transaction(self, write: LedgerWrite) -> list[dict[str, Any]]:
