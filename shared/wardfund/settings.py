@@ -9,7 +9,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # the webhook receiver reads settings and must not import the domain
+    from wardfund.domain.campaign import CampaignType
+    from wardfund.domain.permissibility import PermissibilityRules
 
 PayoutFrequency = Literal["weekly", "fortnightly"]
 
@@ -34,6 +38,7 @@ class Settings:
     customer_portal_url: str = ""  # Stripe customer portal: donors change or cancel there
     payment_failed_emails: bool = False  # a gentle note when a monthly payment fails
     permissibility_thresholds_pence: tuple[int, ...] = (5000, 50000)
+    privacy_notice_url: str = ""  # the donors' privacy notice: kit sheets and Payment Links
 
 
 def _env(name: str, default: str = "") -> str:
@@ -49,6 +54,53 @@ def _pence_list(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
     if not text:
         return default
     return tuple(sorted(int(part) for part in text.split(",") if part.strip()))
+
+
+def _by_type(name: str, default: dict[CampaignType, int]) -> dict[CampaignType, int]:
+    """`candidate=5000,party=50000,non_party_campaigner=50000`, any of them; or plain pence
+    (`5000,50000`, as PERMISSIBILITY_THRESHOLDS_PENCE always took): the smallest is a
+    candidate's, the largest a party's and a non-party campaigner's."""
+    from wardfund.domain.campaign import CampaignType, parse_campaign_type
+
+    text = _env(name).strip()
+    table = dict(default)
+    if not text:
+        return table
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    try:
+        if all("=" not in part for part in parts):
+            amounts = sorted(int(part) for part in parts)
+            table[CampaignType.CANDIDATE] = amounts[0]
+            table[CampaignType.PARTY] = table[CampaignType.NON_PARTY_CAMPAIGNER] = amounts[-1]
+            return table
+        for part in parts:
+            kind, _, pence = part.partition("=")
+            table[parse_campaign_type(kind)] = int(pence)
+    except (ValueError, IndexError) as error:
+        raise ValueError(f"{name} must be type=pence pairs or pence, not {text!r}") from error
+    return table
+
+
+def permissibility_rules() -> PermissibilityRules:
+    """The permissibility thresholds and review limits (docs/permissibility.md): the law's
+    values unless PERMISSIBILITY_THRESHOLDS_PENCE, REPORTING_THRESHOLDS_PENCE,
+    PERMISSIBILITY_CHECK_DAYS or NEAR_THRESHOLD_PERCENT / _REPEATS / _WINDOW_DAYS say else."""
+    from wardfund.domain.permissibility import (
+        DEFAULT_DONATION_THRESHOLDS,
+        DEFAULT_REPORTING_THRESHOLDS,
+        PermissibilityRules,
+    )
+
+    return PermissibilityRules(
+        donation_thresholds=_by_type(
+            "PERMISSIBILITY_THRESHOLDS_PENCE", DEFAULT_DONATION_THRESHOLDS
+        ),
+        reporting_thresholds=_by_type("REPORTING_THRESHOLDS_PENCE", DEFAULT_REPORTING_THRESHOLDS),
+        check_days=int(_env("PERMISSIBILITY_CHECK_DAYS", "30")),
+        near_percent=int(_env("NEAR_THRESHOLD_PERCENT", "80")),
+        near_repeats=int(_env("NEAR_THRESHOLD_REPEATS", "2")),
+        near_window_days=int(_env("NEAR_THRESHOLD_WINDOW_DAYS", "90")),
+    )
 
 
 def _frequency(text: str) -> PayoutFrequency:
@@ -80,4 +132,5 @@ def get_settings() -> Settings:
         permissibility_thresholds_pence=_pence_list(
             "PERMISSIBILITY_THRESHOLDS_PENCE", (5000, 50000)
         ),
+        privacy_notice_url=_env("PRIVACY_NOTICE_URL"),
     )

@@ -155,32 +155,51 @@ def test_export_gives_every_donor_and_is_audited(stack: LocalStack, story: dict[
     assert exported[0]["detail"] == "5 donor(s), 7 gift(s) to standard output"
 
 
-def test_permissibility_lists_donors_at_the_thresholds_with_a_deadline(
+def test_permissibility_flags_each_gift_over_the_threshold_with_a_deadline(
     stack: LocalStack, story: dict[str, Any]
 ) -> None:
     cid = story["cid"]
-    found = json_of(
+    (found,) = json_of(
         "permissibility", cid, "--from", "2026-06-01", "--to", "2026-06-30", "--format", "json"
     )
-    listed = {c["name"]: c for c in found}
-    # d3 passed £500 on the 11th; d2 (£60) and d5 (exactly £50) the candidate threshold;
-    # d4 gave £60 but £20 was refunded; d1 gave £10
-    assert set(listed) == {"Donor D3", "Donor D2", "Donor D5"}
-    assert listed["Donor D3"]["threshold_pence"] == 50000
-    assert listed["Donor D3"]["reached_on"] == "2026-06-11"
-    assert listed["Donor D3"]["check_by"] == "2026-07-11"
-    assert listed["Donor D2"]["threshold_pence"] == 5000
-    assert listed["Donor D5"]["reached_on"] == "2026-06-12"
-    assert "electoral register" in listed["Donor D5"]["what_to_check"]
-    # A period with only two of d3's gifts puts d3 at the candidate threshold
-    part = json_of(
+    assert (found["campaign_type"], found["threshold_pence"]) == ("candidate", 5000)
+    checks = [(c["name"], c["given_on"], c["gross_pence"], c["check_by"]) for c in found["checks"]]
+    # d2 gave £60 and d4 £60 (£20 of it refunded, still received): each a donation; d3's
+    # three £200 gifts are three donations; d5's £50 and d1's £10 are not donations at all
+    assert checks == [
+        ("Donor D2", "2026-06-03", 6000, "2026-07-03"),
+        ("Donor D4", "2026-06-03", 6000, "2026-07-03"),
+        ("Donor D3", "2026-06-09", 20000, "2026-07-09"),
+        ("Donor D3", "2026-06-10", 20000, "2026-07-10"),
+        ("Donor D3", "2026-06-11", 20000, "2026-07-11"),
+    ]
+    assert "electoral register" in found["what_to_check"]
+    assert found["review"] == []
+    # the candidate's return lists the donors whose donations come to over £50 (kept)
+    assert [(t["name"], t["total_pence"]) for t in found["reportable"]] == [
+        ("Donor D3", 60000),
+        ("Donor D2", 6000),
+    ]
+    # A period with two of d3's gifts flags those two
+    (part,) = json_of(
         "permissibility", cid, "--from", "2026-06-10", "--to", "2026-06-11", "--format", "json"
     )
-    assert [(c["name"], c["threshold_pence"]) for c in part] == [("Donor D3", 5000)]
-    # All campaigns, as CSV
+    assert [(c["name"], c["given_on"]) for c in part["checks"]] == [
+        ("Donor D3", "2026-06-10"),
+        ("Donor D3", "2026-06-11"),
+    ]
+    # All campaigns, as CSV: a row per gift to check and per reportable donor
     every = rows(ok("permissibility", "--all", "--from", "2026-06-01", "--format", "csv").stdout)
-    assert {r["name"] for r in every} == set(listed)
-    assert "Check for each" in ok("permissibility", cid, "--from", "2026-06-01").stdout
+    assert [r["list"] for r in every].count("check") == 5
+    assert {r["name"] for r in every if r["list"] == "reportable"} == {"Donor D3", "Donor D2"}
+    shown = ok("permissibility", cid, "--from", "2026-06-01").stdout
+    assert "Check for each" in shown
+    assert "not a donation" in shown
+    # `report` uses the same rule, beside the ledger
+    reported = json_of(
+        "report", cid, "--from", "2026-06-01", "--to", "2026-06-30", "--format", "json"
+    )
+    assert reported["permissibility"]["checks"] == found["checks"]
 
 
 def test_bad_inputs(stack: LocalStack) -> None:

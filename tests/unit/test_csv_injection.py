@@ -18,8 +18,11 @@ import pytest
 
 from wardfund.adapters.s3_bank_files import render_bank_file
 from wardfund.domain.account_report import CampaignReport, ReportEntry, build_report
-from wardfund.domain.donor_report import DonorSummary, PermissibilityCheck
+from wardfund.domain.campaign import Campaign, CampaignType
+from wardfund.domain.donor_report import DonorSummary
+from wardfund.domain.facts import Donor
 from wardfund.domain.figures import CampaignFigures
+from wardfund.domain.permissibility import Gift, PermissibilityRules, review_permissibility
 from wardfund.domain.postings import Payment, PaymentKind
 from wardfund.printouts import formats
 
@@ -66,10 +69,13 @@ def _donor(text: str) -> DonorSummary:
     return DonorSummary("cus_1", text, text, {text}, [(payment, 6000)])
 
 
-def _check(text: str) -> PermissibilityCheck:
-    return PermissibilityCheck(
-        "cus_1", text, text, (text,), 6000, 5000, "£50", date(2026, 6, 3), date(2026, 7, 3), text
+def _checks(text: str) -> str:
+    gift = Gift("pi_1", "cus_1", AT, 6000, 6000, text)
+    donor = Donor("cus_1", text, text)
+    review = review_permissibility(
+        [gift], {"cus_1": donor}, CampaignType.CANDIDATE, PermissibilityRules(), lambda g: True
     )
+    return formats.permissibility_csv([(Campaign("c", text), review)])
 
 
 def _bank(text: str) -> str:
@@ -82,7 +88,7 @@ def _bank(text: str) -> str:
 
 WRITERS: dict[str, Callable[[str], str]] = {
     "export": lambda t: formats.donors_csv([_donor(t)]),
-    "permissibility csv": lambda t: formats.checks_csv([(t, _check(t))]),
+    "permissibility csv": _checks,
     "report csv": lambda t: formats.report_csv(_report(t, t)),
     "report --all csv": lambda t: formats.summary_csv([_report(t, t)]),
     "xero": lambda t: formats.report_xero([_report(t, t), _report("b", t)]),

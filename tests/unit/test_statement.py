@@ -13,6 +13,7 @@ from wardfund.domain.facts import Donor
 from wardfund.domain.figures import CampaignFigures
 from wardfund.domain.notices import PayoutCompleted
 from wardfund.domain.payouts import LedgerLine, PayoutMethod, PayoutStatus
+from wardfund.domain.permissibility import PermissibilityRules
 from wardfund.domain.postings import Payment, PaymentKind
 from wardfund.domain.statement import LifecycleNote, build_statement
 from wardfund.domain.statement_csv import COLUMNS, bank_lines, statement_csv
@@ -114,7 +115,7 @@ def statement():  # type: ignore[no-untyped-def]
         PAYMENTS,
         NOTES,
         PREVIOUS_RUN,
-        (5000, 50000),
+        PermissibilityRules(),
     )
 
 
@@ -146,7 +147,7 @@ def test_a_takeback_in_the_period_is_shown_as_recovered() -> None:
         PAYMENTS,
         NOTES,
         EARLIER_PAYOUT,
-        (5000, 50000),
+        PermissibilityRules(),
     )
     assert s.opening_balance == 0
     assert s.taken_back == -1800
@@ -154,13 +155,16 @@ def test_a_takeback_in_the_period_is_shown_as_recovered() -> None:
     assert s.closing_balance == 0
 
 
-def test_donors_going_over_a_threshold_are_flagged_once_at_the_highest() -> None:
-    crossings = statement().crossings
-    # ben: £0 → £60 goes over £50; chloe £30 stays under; amira's gift was refunded
-    assert [(c.donor_ref, c.threshold, c.total_before, c.total_after) for c in crossings] == [
-        ("ben", 5000, 0, 6000)
+def test_each_gift_over_the_threshold_in_this_payout_is_flagged_once() -> None:
+    review = statement().permissibility
+    # ben gave £60 in one gift: a donation to check; chloe's £30 is not a donation; amira's
+    # gift was refunded and paid by an earlier payout
+    assert [(c.donor.donor_ref, c.gift.net, c.threshold) for c in review.checks] == [
+        ("ben", 6000, 5000)
     ]
-    assert crossings[0].donor_email == "ben@donors.example"
+    assert review.checks[0].donor.email == "ben@donors.example"
+    assert review.checks[0].check_by.isoformat() == "2026-07-10"
+    assert [t.donor.donor_ref for t in review.reportable_changed] == ["ben"]
 
 
 def test_the_xero_csv_parses_and_its_lines_sum_to_the_payout() -> None:
@@ -203,7 +207,7 @@ def test_a_reimbursed_launch_invoice_is_counted_and_in_the_csv() -> None:
         PAYMENTS,
         NOTES,
         PREVIOUS_RUN,
-        (),
+        PermissibilityRules(),
     )
     row = next(r for r in s.rows if r.kind == "launch_invoice_reimbursed")
     assert (row.label, row.donor_name, row.to_campaign) == (
@@ -241,7 +245,9 @@ def test_a_late_match_is_its_own_line_dated_when_recorded_naming_the_payment() -
         ("LINE#b", "LINE#m"),
     )
     # When the next statement is built
-    s = build_statement(payout, LEEDS, [BEN, late], ben_first, [], PREVIOUS_RUN, ())
+    s = build_statement(
+        payout, LEEDS, [BEN, late], ben_first, [], PREVIOUS_RUN, PermissibilityRules()
+    )
     # Then the match is a line of its own, dated when recorded, naming the gift it matches
     row = s.rows[1]
     assert (row.kind, row.at, row.payment_id, row.gift_date) == (

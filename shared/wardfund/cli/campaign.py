@@ -28,7 +28,7 @@ from wardfund.cli.options import JsonOption, OutputOption
 from wardfund.cli.stack_options import Connect, stack_and_actor_options, stack_options
 from wardfund.cli.target import Target
 from wardfund.domain.calendar import LONDON
-from wardfund.domain.campaign import Campaign
+from wardfund.domain.campaign import Campaign, parse_campaign_type
 
 app = typer.Typer(
     help="Campaigns in the agreement: settings, launch event, withdrawal.", no_args_is_help=True
@@ -59,6 +59,30 @@ ConnectAccountOpt = Annotated[
 BankOpt = Annotated[
     str | None, typer.Option("--bank-ref", help="Reference of the campaign's bank details.")
 ]
+TypeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--type",
+        help="candidate (gifts over £50 are donations), party or non_party_campaigner (£500).",
+    ),
+]
+PromoterOpt = Annotated[
+    str | None, typer.Option("--promoter", help="Imprint: the promoter's name, or none.")
+]
+PromoterAddressOpt = Annotated[
+    str | None,
+    typer.Option("--promoter-address", help="Imprint: the promoter's postal address, or none."),
+]
+OnBehalfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--on-behalf-of", help="Imprint: on whose behalf (the candidate's name and address)."
+    ),
+]
+PrinterOpt = Annotated[
+    str | None,
+    typer.Option("--printer", help="Imprint: who prints the kit sheets (name and address)."),
+]
 IdArg = Annotated[str, typer.Argument(help="Campaign id (a slug such as leeds-central).")]
 Changes = Callable[[], dict[str, Any]]
 
@@ -72,6 +96,11 @@ def _settings(
     local_share: ShareOpt = None,
     connect_account: ConnectAccountOpt = None,
     bank_ref: BankOpt = None,
+    campaign_type: TypeOpt = None,
+    promoter: PromoterOpt = None,
+    promoter_address: PromoterAddressOpt = None,
+    on_behalf_of: OnBehalfOpt = None,
+    printer: PrinterOpt = None,
 ) -> dict[str, Any]:
     """Only the options given, parsed; `none` clears an optional one. (`--name` is not one
     of them: `add` checks it before anything else.)"""
@@ -102,6 +131,17 @@ def _settings(
         changes["connect_account_id"] = account
     if bank_ref is not None:
         changes["bank_reference"] = optional(bank_ref)
+    if campaign_type is not None:
+        changes["campaign_type"] = parse_campaign_type(campaign_type)
+    for name, given in (
+        ("promoter_name", promoter),
+        ("promoter_address", promoter_address),
+        ("on_behalf_of", on_behalf_of),
+        ("printer", printer),
+    ):
+        if given is not None:
+            text = " ".join(given.split())
+            changes[name] = None if text.lower() == NONE else text or None
     return changes
 
 

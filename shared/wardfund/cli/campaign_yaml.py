@@ -10,7 +10,7 @@ import yaml
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from wardfund.adapters.stripe_amounts import STRIPE_MAX_AMOUNT
-from wardfund.domain.campaign import Campaign
+from wardfund.domain.campaign import Campaign, CampaignType
 from wardfund.domain.errors import InvalidCampaign, WardfundError
 from wardfund.domain.money import (
     DEFAULT_LAUNCH_INVOICE_CAP_PENCE,
@@ -37,6 +37,11 @@ class CampaignRecord(BaseModel):
     connect_account_id: str | None = Field(default=None, pattern=r"^acct_")
     bank_reference: str | None = None
     withdrawn_at: AwareDatetime | None = None
+    campaign_type: CampaignType = CampaignType.CANDIDATE
+    promoter_name: str | None = None
+    promoter_address: str | None = None
+    on_behalf_of: str | None = None
+    printer: str | None = None
 
     def to_campaign(self) -> Campaign:
         for email in self.treasurer_emails:
@@ -53,6 +58,11 @@ class CampaignRecord(BaseModel):
             connect_account_id=self.connect_account_id,
             bank_reference=self.bank_reference,
             withdrawn_at=self.withdrawn_at,
+            campaign_type=self.campaign_type,
+            promoter_name=self.promoter_name,
+            promoter_address=self.promoter_address,
+            on_behalf_of=self.on_behalf_of,
+            printer=self.printer,
         )
 
     @classmethod
@@ -69,6 +79,11 @@ class CampaignRecord(BaseModel):
             connect_account_id=campaign.connect_account_id,
             bank_reference=campaign.bank_reference,
             withdrawn_at=campaign.withdrawn_at,
+            campaign_type=campaign.campaign_type,
+            promoter_name=campaign.promoter_name,
+            promoter_address=campaign.promoter_address,
+            on_behalf_of=campaign.on_behalf_of,
+            printer=campaign.printer,
         )
 
 

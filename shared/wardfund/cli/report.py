@@ -16,6 +16,8 @@ from wardfund.cli.stack_options import Connect, stack_and_actor_options, stack_o
 from wardfund.cli.target import Target
 from wardfund.domain.account_report import CampaignReport
 from wardfund.domain.calendar import LONDON, london_date
+from wardfund.domain.campaign import Campaign
+from wardfund.domain.permissibility import PermissibilityReview
 from wardfund.printouts import formats
 
 REPORT_FORMATS = ("table", "csv", "xero", "quickbooks", "html", "json")
@@ -125,17 +127,25 @@ def report(
     """Every ledger line of a campaign in a period, with opening and closing balance."""
     from wardfund.printouts.html import report_html
     from wardfund.services.reports import all_reports, campaign_report
+    from wardfund.services.reports import permissibility as find_checks
+    from wardfund.settings import permissibility_rules
 
     with command_errors():
         first, last = _checked(campaign_id, every, fmt, REPORT_FORMATS, start, end)
         ledger, campaigns = _sources(connect())
+        reviews: list[tuple[Campaign, PermissibilityReview]] = []
         if campaign_id is not None:
             reports = [campaign_report(ledger, campaigns, campaign_id, first, last)]
+            if fmt in ("table", "json"):  # the one permissibility rule, beside the ledger
+                rules = permissibility_rules()
+                reviews = find_checks(ledger, campaigns, [campaign_id], first, last, rules)
         else:
             reports = all_reports(ledger, campaigns, first, last)
     if fmt == "table":
         for one in reports if campaign_id else []:
             out().print(_table(one))
+        if reviews:
+            _print_review(reviews, first, last)
         if every:
             out().print(_summary_table(reports))
     elif fmt == "csv":
@@ -149,6 +159,7 @@ def report(
     elif fmt == "json":
         body: Any = (
             formats.report_json(reports[0])
+            | {"permissibility": formats.permissibility_json(*reviews[0])}
             if campaign_id
             else [formats.report_json(r) for r in reports]
         )
@@ -176,6 +187,52 @@ def export(
     _emit(formats.donors_csv(donors), output)
 
 
+def _review_tables(
+    reviews: list[tuple[Campaign, PermissibilityReview]], first: date, last: date
+) -> list[RichTable]:
+    """Gifts to check, donors to review, reportable totals: one table each."""
+    checks = RichTable(title=f"Donations to check (gifts over the threshold), {first} to {last}")
+    for heading in ("Campaign", "Donor", "Email", "Ward", "Given on", "Gift", "Check by"):
+        checks.add_column(heading, justify="right" if heading == "Gift" else "left")
+    review = RichTable(title="For review: repeated gifts just under the threshold")
+    for heading in ("Campaign", "Donor", "Email", "Given on", "Together"):
+        review.add_column(heading, justify="right" if heading == "Together" else "left")
+    totals = RichTable(title=f"Reportable totals for the return (donations up to {last})")
+    for heading in ("Campaign", "Donor", "Email", "Donations", "Total", "Over"):
+        totals.add_column(heading, justify="left" if heading in ("Campaign", "Donor", "Email")
+                          else "right")  # fmt: skip
+    for campaign, found in reviews:
+        cid = campaign.campaign_id
+        for c in found.checks:
+            checks.add_row(
+                cid, c.donor_name, c.donor.email or "", c.gift.ward,
+                str(c.gift.received_on), money(c.gift.net), str(c.check_by),
+            )  # fmt: skip
+        for n in found.review:
+            dates = ", ".join(str(g.received_on) for g in n.gifts)
+            review.add_row(cid, n.donor_name, n.donor.email or "", dates, money(n.total))
+        for t in found.reportable:
+            totals.add_row(
+                cid, t.donor_name, t.donor.email or "", str(len(t.donations)),
+                money(t.total), money(t.threshold),
+            )  # fmt: skip
+    return [checks, review, totals]
+
+
+def _print_review(
+    reviews: list[tuple[Campaign, PermissibilityReview]], first: date, last: date
+) -> None:
+    for table in _review_tables(reviews, first, last):
+        out().print(table)
+    for campaign, found in reviews:
+        out().print(
+            f"{campaign.campaign_id} is {found.campaign_type_label}: a gift of "
+            f"{money(found.threshold)} or less is not a donation; each gift over it is."
+        )
+    if any(found.checks for _, found in reviews):
+        out().print(f"Check for each: {reviews[0][1].what_to_check}.")
+
+
 @stack_options
 def permissibility(
     campaign_id: CampaignArg = None,
@@ -187,42 +244,21 @@ def permissibility(
     *,
     connect: Connect,
 ) -> None:
-    """Donors whose gifts to a campaign reach £50 or £500 in the period: what to check, by when."""
+    """Gifts over the campaign's threshold in the period (£50 for a candidate, £500 for a
+    party or non-party campaigner): what to check, by when; repeated gifts just under it,
+    for review; and donors whose donations are reportable in the campaign's return."""
     from wardfund.services.reports import permissibility as find_checks
+    from wardfund.settings import permissibility_rules
 
     with command_errors():
         first, last = _checked(campaign_id, every, fmt, CHECK_FORMATS, start, end)
         ledger, campaigns = _sources(connect())
         ids = [campaign_id] if campaign_id else sorted(c.campaign_id for c in campaigns.all())
-        checks = find_checks(ledger, campaigns, ids, first, last)
+        reviews = find_checks(ledger, campaigns, ids, first, last, permissibility_rules())
     if fmt == "csv":
-        _emit(formats.checks_csv(checks), output)
-        return
-    if fmt == "json":
-        rows = [
-            {
-                "campaign": cid, "donor_ref": c.donor_ref, "name": c.name, "email": c.email,
-                "wards": list(c.wards), "total_pence": c.total, "threshold_pence": c.threshold,
-                "threshold": c.threshold_label, "reached_on": c.reached_on.isoformat(),
-                "check_by": c.check_by.isoformat(), "what_to_check": c.what_to_check,
-            }
-            for cid, c in checks
-        ]  # fmt: skip
-        _emit(json.dumps(rows, indent=2), output)
-        return
-    table = RichTable(title=f"Permissibility checks, {first} to {last}: {len(checks)} donor(s)")
-    for heading in ("Campaign", "Donor", "Email", "Total", "Threshold", "Reached", "Check by"):
-        table.add_column(heading, justify="right" if heading == "Total" else "left")
-    for cid, c in checks:
-        table.add_row(
-            cid,
-            c.name,
-            c.email,
-            money(c.total),
-            c.threshold_label,
-            str(c.reached_on),
-            str(c.check_by),
-        )
-    out().print(table)
-    if checks:
-        out().print(f"Check for each: {checks[0][1].what_to_check}.")
+        _emit(formats.permissibility_csv(reviews), output)
+    elif fmt == "json":
+        found = [formats.permissibility_json(campaign, review) for campaign, review in reviews]
+        _emit(json.dumps(found, indent=2), output)
+    else:
+        _print_review(reviews, first, last)

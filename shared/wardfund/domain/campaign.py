@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from wardfund.domain.calendar import london_date, require_aware, start_of_london_day
 from wardfund.domain.errors import InvalidCampaign
@@ -16,6 +17,36 @@ from wardfund.domain.money import (
 )
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+class CampaignType(StrEnum):
+    """Who the campaign is in electoral law: it decides the permissibility thresholds."""
+
+    CANDIDATE = "candidate"
+    PARTY = "party"
+    NON_PARTY_CAMPAIGNER = "non_party_campaigner"
+
+
+def parse_campaign_type(text: str) -> CampaignType:
+    wanted = text.strip().lower().replace("-", "_").replace(" ", "_")
+    if wanted in ("non_party", "npc", "third_party"):
+        wanted = CampaignType.NON_PARTY_CAMPAIGNER
+    try:
+        return CampaignType(wanted)
+    except ValueError:
+        kinds = ", ".join(t.value for t in CampaignType)
+        raise InvalidCampaign(f"campaign type is one of {kinds}, not {text!r}") from None
+
+
+# The imprint its printed and online material carries (docs/imprints.md): who promotes it
+# (name and a postal address where they can be contacted), on whose behalf (the candidate,
+# name and address), and who prints it (name and address). `wardfund kit` needs them all.
+IMPRINT_FIELDS = {
+    "promoter_name": "--promoter",
+    "promoter_address": "--promoter-address",
+    "on_behalf_of": "--on-behalf-of",
+    "printer": "--printer",
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +62,11 @@ class Campaign:
     connect_account_id: str | None = None
     bank_reference: str | None = None
     launch_invoice_cap_pence: int = DEFAULT_LAUNCH_INVOICE_CAP_PENCE
+    campaign_type: CampaignType = CampaignType.CANDIDATE
+    promoter_name: str | None = None
+    promoter_address: str | None = None
+    on_behalf_of: str | None = None  # name and address; the promoter's own when the same
+    printer: str | None = None  # name and address of whoever prints the kit sheets
     version: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
@@ -62,6 +98,16 @@ class Campaign:
             )
         if self.withdrawn_at is not None:
             require_aware(self.withdrawn_at)
+        if not isinstance(self.campaign_type, CampaignType):
+            object.__setattr__(self, "campaign_type", parse_campaign_type(self.campaign_type))
+
+    def imprint_missing(self) -> list[str]:
+        """The imprint settings not yet given (as their `campaign update` options)."""
+        return [
+            option
+            for name, option in IMPRINT_FIELDS.items()
+            if not (getattr(self, name) or "").strip()
+        ]
 
     def agreement_ends_at(self) -> datetime | None:
         """The first instant no longer covered: 00:00 London after polling day, or withdrawal."""

@@ -18,7 +18,12 @@ from wardfund.domain.campaign import Campaign
 from wardfund.domain.facts import Donor
 from wardfund.domain.notices import PayoutCompleted
 from wardfund.domain.payouts import LedgerLine, PayoutMethod
-from wardfund.domain.permissibility import ThresholdCrossing, threshold_crossings
+from wardfund.domain.permissibility import (
+    PermissibilityReview,
+    PermissibilityRules,
+    gifts_from_lines,
+    review_permissibility,
+)
 from wardfund.domain.postings import Payment, PaymentKind, PostingKind
 from wardfund.domain.working_days import bank_holiday_name, payment_date
 
@@ -85,7 +90,7 @@ class PayoutStatement:
     new_monthly: int
     failed_payments: int
     cancelled: int
-    crossings: tuple[ThresholdCrossing, ...]
+    permissibility: PermissibilityReview  # gifts this payout pays, by the one rule
     paid_on: date  # the payment date: the run's London day, or the next working day
     run_on_holiday: str | None = None  # the bank holiday the run fell on, when a bank payout
 
@@ -218,7 +223,7 @@ def build_statement(
     payments: Mapping[str, tuple[Payment, Donor]],
     notes: Sequence[LifecycleNote],
     previous_run: datetime | None,
-    thresholds: Sequence[int],
+    rules: PermissibilityRules,
 ) -> PayoutStatement:
     """`lines`: every ledger line of the campaign due at or before the run (settled by this
     payout or an earlier one); `payments`: the payments (and their donors) the settled lines
@@ -233,6 +238,9 @@ def build_statement(
         line.payment_id for line in earlier if line.kind == PostingKind.PAYMENT and line.payment_id
     }
     rows = tuple(_row(line, payments, previous_run, earlier_payment_ids) for line in settled)
+    settled_payments = {
+        line.payment_id for line in settled if line.kind == PostingKind.PAYMENT and line.payment_id
+    }
     new_monthly = sum(
         1
         for row in rows
@@ -256,7 +264,13 @@ def build_statement(
         new_monthly=new_monthly,
         failed_payments=_distinct(notes, "renewal_failed", previous_run, payout.run_at),
         cancelled=_distinct(notes, "cancelled", previous_run, payout.run_at),
-        crossings=threshold_crossings(earlier, settled, payments, thresholds),
+        permissibility=review_permissibility(
+            gifts_from_lines(lines, payments),
+            {donor.donor_ref: donor for _, donor in payments.values()},
+            campaign.campaign_type,
+            rules,
+            in_scope=lambda gift: gift.payment_id in settled_payments,
+        ),
         # a Stripe transfer reaches the connected account at once; a bank payment waits
         # for the next working day when the run falls on a weekend or bank holiday
         paid_on=payment_date(payout.run_at) if by_bank else london_date(payout.run_at),

@@ -12,7 +12,9 @@ from typing import Any
 
 from wardfund.domain.account_report import CampaignReport, summary_totals
 from wardfund.domain.calendar import LONDON
-from wardfund.domain.donor_report import DonorSummary, PermissibilityCheck
+from wardfund.domain.campaign import Campaign
+from wardfund.domain.donor_report import DonorSummary
+from wardfund.domain.permissibility import Gift, PermissibilityReview
 from wardfund.domain.safe_csv import csv_text
 
 
@@ -184,20 +186,97 @@ def donors_csv(donors: Sequence[DonorSummary]) -> str:
 
 
 CHECK_COLUMNS = (
-    "campaign", "donor_ref", "name", "email", "wards", "total_in_period_gbp", "threshold",
-    "reached_on", "check_by", "what_to_check",
+    "campaign", "list", "donor_ref", "name", "email", "wards", "given_on", "gift_gbp",
+    "total_gbp", "threshold_gbp", "check_by", "what",
 )  # fmt: skip
+REVIEW_WHAT = "gifts just under the threshold, close together: review whether they are one donation"
+REPORTABLE_WHAT = "donations add up to more than the reporting threshold: report each in the return"
 
 
-def checks_csv(checks: Sequence[tuple[str, PermissibilityCheck]]) -> str:
+def _gifts(gifts: Sequence[Gift]) -> tuple[str, str, str]:
+    """Wards, dates and amounts of several gifts, each joined with '; '."""
+    return (
+        "; ".join(sorted({g.ward for g in gifts if g.ward})),
+        "; ".join(g.received_on.isoformat() for g in gifts),
+        "; ".join(pounds(g.net) for g in gifts),
+    )
+
+
+def permissibility_rows(campaign: Campaign, review: PermissibilityReview) -> list[list[str]]:
+    """One row per gift to check, per donor to review, per reportable donor."""
+    cid = campaign.campaign_id
+    rows: list[list[str]] = []
+    for c in review.checks:
+        rows.append(
+            [
+                cid, "check", c.donor.donor_ref, c.donor.name or "", c.donor.email or "",
+                c.gift.ward, c.gift.received_on.isoformat(), pounds(c.gift.net),
+                pounds(c.gift.net), pounds(c.threshold), c.check_by.isoformat(), c.what_to_check,
+            ]
+        )  # fmt: skip
+    for n in review.review:
+        wards, dates, amounts = _gifts(n.gifts)
+        rows.append(
+            [
+                cid, "review", n.donor.donor_ref, n.donor.name or "", n.donor.email or "", wards,
+                dates, amounts, pounds(n.total), pounds(n.threshold), "", REVIEW_WHAT,
+            ]
+        )  # fmt: skip
+    for t in review.reportable:
+        wards, dates, amounts = _gifts(t.donations)
+        rows.append(
+            [
+                cid, "reportable", t.donor.donor_ref, t.donor.name or "", t.donor.email or "",
+                wards, dates, amounts, pounds(t.total), pounds(t.threshold), "", REPORTABLE_WHAT,
+            ]
+        )  # fmt: skip
+    return rows
+
+
+def permissibility_csv(reviews: Sequence[tuple[Campaign, PermissibilityReview]]) -> str:
     return _csv(
         CHECK_COLUMNS,
-        [
-            [
-                campaign_id, c.donor_ref, c.name, c.email, "; ".join(c.wards), pounds(c.total),
-                c.threshold_label, c.reached_on.isoformat(), c.check_by.isoformat(),
-                c.what_to_check,
-            ]
-            for campaign_id, c in checks
+        [row for campaign, review in reviews for row in permissibility_rows(campaign, review)],
+    )
+
+
+def _gift_json(gift: Gift) -> dict[str, Any]:
+    return {
+        "payment_id": gift.payment_id,
+        "given_on": gift.received_on.isoformat(),
+        "ward": gift.ward,
+        "gross_pence": gift.gross,
+        "kept_pence": gift.net,
+    }
+
+
+def _donor_json(donor: Any) -> dict[str, Any]:
+    return {"donor_ref": donor.donor_ref, "name": donor.name, "email": donor.email}
+
+
+def permissibility_json(campaign: Campaign, review: PermissibilityReview) -> dict[str, Any]:
+    return {
+        "campaign": campaign.campaign_id,
+        "campaign_type": str(review.campaign_type),
+        "threshold_pence": review.threshold,
+        "reporting_threshold_pence": review.reporting_threshold,
+        "what_to_check": review.what_to_check,
+        "checks": [
+            _donor_json(c.donor) | _gift_json(c.gift) | {"check_by": c.check_by.isoformat()}
+            for c in review.checks
         ],
-    )  # fmt: skip
+        "review": [
+            _donor_json(n.donor)
+            | {"gifts": [_gift_json(g) for g in n.gifts], "total_pence": n.total}
+            for n in review.review
+        ],
+        "reportable": [
+            _donor_json(t.donor)
+            | {
+                "donations": [_gift_json(g) for g in t.donations],
+                "total_pence": t.total,
+                "changed_in_period": t.changed,
+            }
+            for t in review.reportable
+        ],
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from wardfund.domain.calendar import london_date
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.notices import PayoutCompleted
+from wardfund.domain.permissibility import PermissibilityRules
 from wardfund.domain.postings import PostingKind
 from wardfund.domain.statement import PayoutStatement, build_statement
 from wardfund.domain.statement_csv import statement_csv
@@ -20,7 +21,7 @@ def read_statement(
     change: PayoutCompleted,
     campaign: Campaign,
     reader: NotificationReader,
-    thresholds: tuple[int, ...],
+    rules: PermissibilityRules,
 ) -> PayoutStatement:
     lines = reader.lines_until(change.campaign_id, change.run_at)
     settled = set(change.settles)
@@ -35,7 +36,7 @@ def read_statement(
         payments=reader.payments(sorted(payment_ids)),
         notes=reader.lifecycle(change.campaign_id, previous_run, change.run_at),
         previous_run=previous_run,
-        thresholds=thresholds,
+        rules=rules,
     )
 
 
@@ -46,7 +47,7 @@ def statement_filename(statement: PayoutStatement) -> str:
 def compose_statement(
     change: PayoutCompleted, campaign: Campaign, reader: NotificationReader, context: EmailContext
 ) -> Composed:
-    statement = read_statement(change, campaign, reader, context.permissibility_thresholds)
+    statement = read_statement(change, campaign, reader, context.permissibility)
     csv_text = statement_csv(statement, context.organisation_name)
     return Composed(
         view={
@@ -54,7 +55,6 @@ def compose_statement(
             "s": statement,
             "organisation": context.organisation_name,
             "reply_to": context.reply_to_address,
-            "thresholds": context.permissibility_thresholds,
             "csv_name": statement_filename(statement),
             "payment_kind": str(PostingKind.PAYMENT),
         },

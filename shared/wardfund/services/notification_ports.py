@@ -11,6 +11,7 @@ from wardfund.domain.campaign import Campaign
 from wardfund.domain.facts import Donor
 from wardfund.domain.notices import EmailKind
 from wardfund.domain.payouts import LedgerLine
+from wardfund.domain.permissibility import PermissibilityRules
 from wardfund.domain.postings import Payment
 from wardfund.domain.statement import LifecycleNote
 
@@ -51,7 +52,7 @@ class EmailContext:
     customer_portal_url: str = ""
     reply_to_address: str = ""
     payment_failed_emails: bool = False
-    permissibility_thresholds: tuple[int, ...] = (5000, 50000)
+    permissibility: PermissibilityRules = field(default_factory=PermissibilityRules)
 
 
 @dataclass(frozen=True)

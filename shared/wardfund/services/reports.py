@@ -8,16 +8,17 @@ from datetime import date, datetime
 from typing import Protocol
 
 from wardfund.domain.account_report import CampaignReport, ReportEntry, build_report
+from wardfund.domain.calendar import london_date
 from wardfund.domain.campaign import Campaign
-from wardfund.domain.donor_report import (
-    DonorSummary,
-    Movement,
-    PermissibilityCheck,
-    donor_summaries,
-    permissibility_checks,
-)
+from wardfund.domain.donor_report import DonorSummary, Movement, donor_summaries
 from wardfund.domain.errors import InvalidCampaign
 from wardfund.domain.facts import Donor
+from wardfund.domain.permissibility import (
+    PermissibilityReview,
+    PermissibilityRules,
+    gifts_from_payments,
+    review_permissibility,
+)
 from wardfund.domain.postings import Payment
 
 
@@ -93,15 +94,40 @@ def export_donors(
     return donors
 
 
+def permissibility_review(
+    campaign: Campaign, read: CampaignLedger, start: date, end: date, rules: PermissibilityRules
+) -> PermissibilityReview:
+    """The campaign's gifts as they stood at the end of `end` (London), judged by the one
+    rule; the gifts given from `start` to `end` are the ones looked at."""
+    known = {
+        pid: found for pid, found in read.payments.items() if london_date(found[0].paid_at) <= end
+    }
+    raised: dict[str, int] = {}
+    for movement in read.movements:
+        if movement.payment_id in known and london_date(movement.at) <= end:
+            raised[movement.payment_id] = raised.get(movement.payment_id, 0) + movement.raised
+    return review_permissibility(
+        gifts_from_payments(known, raised),
+        {donor.donor_ref: donor for _, donor in known.values()},
+        campaign.campaign_type,
+        rules,
+        in_scope=lambda gift: start <= gift.received_on <= end,
+    )
+
+
 def permissibility(
-    ledger: LedgerSource, campaigns: Campaigns, campaign_ids: list[str], start: date, end: date
-) -> list[tuple[str, PermissibilityCheck]]:
+    ledger: LedgerSource,
+    campaigns: Campaigns,
+    campaign_ids: list[str],
+    start: date,
+    end: date,
+    rules: PermissibilityRules,
+) -> list[tuple[Campaign, PermissibilityReview]]:
     if end < start:
         raise InvalidCampaign(f"the period ends ({end}) before it starts ({start})")
-    found: list[tuple[str, PermissibilityCheck]] = []
+    found: list[tuple[Campaign, PermissibilityReview]] = []
     for campaign_id in campaign_ids:
-        _campaign(campaigns, campaign_id)
-        read = ledger.read(campaign_id)
-        checks = permissibility_checks(read.payments, read.movements, start, end)
-        found.extend((campaign_id, check) for check in checks)
+        campaign = _campaign(campaigns, campaign_id)
+        review = permissibility_review(campaign, ledger.read(campaign_id), start, end, rules)
+        found.append((campaign, review))
     return found

@@ -11,7 +11,7 @@ from wardfund.adapters.once_only_mailer import OnceOnlyMailer
 from wardfund.adapters.s3_bank_files import S3BankFiles
 from wardfund.adapters.ses_mailer import SesMailer
 from wardfund.services.notification_ports import EmailContext, NotificationPorts
-from wardfund.settings import get_settings
+from wardfund.settings import get_settings, permissibility_rules
 
 GENERIC_ORGANISATION = "the national organisation"
 
@@ -42,5 +42,5 @@ def email_context() -> EmailContext:
         customer_portal_url=settings.customer_portal_url,
         reply_to_address=settings.reply_to_address,
         payment_failed_emails=settings.payment_failed_emails,
-        permissibility_thresholds=settings.permissibility_thresholds_pence,
+        permissibility=permissibility_rules(),
     )

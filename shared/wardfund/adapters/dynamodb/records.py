@@ -9,7 +9,7 @@ from typing import Any
 
 from wardfund.adapters.dynamodb.table import Item, Table, from_item, key, payment_pk
 from wardfund.domain.calendar import parse_utc_key, utc_key
-from wardfund.domain.campaign import Campaign
+from wardfund.domain.campaign import Campaign, CampaignType
 from wardfund.domain.facts import Donor, InvoiceSeen
 from wardfund.domain.figures import CampaignFigures
 from wardfund.domain.ledger import JournalEntry
@@ -40,6 +40,11 @@ def campaign_values(campaign: Campaign) -> dict[str, Any]:
         "connect_account_id": campaign.connect_account_id,
         "bank_reference": campaign.bank_reference,
         "launch_invoice_cap_pence": campaign.launch_invoice_cap_pence,
+        "campaign_type": str(campaign.campaign_type),
+        "promoter_name": campaign.promoter_name,
+        "promoter_address": campaign.promoter_address,
+        "on_behalf_of": campaign.on_behalf_of,
+        "printer": campaign.printer,
     }
 
 
@@ -58,6 +63,11 @@ def campaign_from(item: Item) -> Campaign:
         launch_invoice_cap_pence=item.get(
             "launch_invoice_cap_pence", DEFAULT_LAUNCH_INVOICE_CAP_PENCE
         ),
+        campaign_type=item.get("campaign_type") or CampaignType.CANDIDATE,
+        promoter_name=item.get("promoter_name"),
+        promoter_address=item.get("promoter_address"),
+        on_behalf_of=item.get("on_behalf_of"),
+        printer=item.get("printer"),
         version=item.get("version", 0),
     )
 
