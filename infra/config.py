@@ -74,6 +74,14 @@ class StageConfig:
         reply_to = _email(get, c.CTX_REPLY_TO_ADDRESS) or finance
         national_finance = _email(get, c.CTX_NATIONAL_FINANCE_EMAIL) or finance
         alert_email = _email(get, c.CTX_ALERT_EMAIL)
+        if stage == "prod" and alert_email is None:
+            # Without it the function-error and reconciliation alarms reach nobody, and the
+            # dead-letter alerts only travel by SES, which may be what is failing.
+            raise ConfigError(
+                f"context '{c.CTX_ALERT_EMAIL}' is required for stage prod: the address the "
+                "alarm topic emails directly (every alarm, without SES), e.g. "
+                f"-c {c.CTX_ALERT_EMAIL}=ops@example.org"
+            )
 
         destination = _flag(get(c.CTX_STRIPE_EVENT_DESTINATION), c.CTX_STRIPE_EVENT_DESTINATION)
         source_name = _text(get(c.CTX_STRIPE_EVENT_SOURCE_NAME)) or None

@@ -205,3 +205,12 @@ def test_alert_email_subscribes_only_when_configured(
             "TopicArn": prod.ref(prod.stateless.monitoring.topic),
         },
     )
+    # the email subscription is direct (SNS, not SES) and unfiltered: every alarm reaches it,
+    # function errors and unreconciled events as well as dead letters
+    (email,) = [
+        r["Properties"]
+        for r in prod.resources("stateless").values()
+        if r["Type"] == "AWS::SNS::Subscription" and r["Properties"]["Protocol"] == "email"
+    ]
+    assert "FilterPolicy" not in email
+    assert "FilterPolicyScope" not in email

@@ -9,7 +9,7 @@ import pytest
 
 from infra import constants as c
 from infra import packaging
-from infra.app import cdk_json_context
+from infra.app import build_app, cdk_json_context
 from infra.config import ConfigError, StageConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +79,8 @@ def test_cdk_json_context_selects_dev_and_recommended_flags() -> None:
         ({"payout_frequency": "monthly"}, "payout_frequency"),
         ({"sender_domain": "not a domain"}, "sender_domain"),
         ({"alert_email": "nobody"}, "alert_email"),
+        # prod alarms must reach a person directly (SNS email), not only through SES
+        ({"stage": "prod"}, "'alert_email' is required for stage prod"),
         ({"stripe_event_destination": "maybe"}, "stripe_event_destination"),
         ({"stripe_event_destination": True}, "stripe_event_source_name"),
         (
@@ -104,6 +106,7 @@ def test_cli_strings_are_accepted() -> None:
     # `cdk synth -c stripe_event_destination=true` passes strings
     config = _config(
         stage="prod",
+        alert_email="ops@wardfund.example",
         stripe_event_destination="true",
         stripe_event_source_name="aws.partner/stripe.com/acct_1/ed_2",
     )
@@ -137,3 +140,10 @@ def test_layer_build_is_cached_by_requirements() -> None:
     assert (first.path / "python" / "stripe").is_dir()
     again = packaging.build_layer(requirements)
     assert again.path == first.path
+
+
+def test_the_prod_app_does_not_synthesise_without_an_alert_email() -> None:
+    # `npx cdk synth -c stage=prod` (or `python -m infra.app`) stops before building anything
+    with pytest.raises(ConfigError, match="alert_email"):
+        build_app({"stage": "prod"})
+    assert _config(stage="dev").alert_email is None  # dev may go without
