@@ -77,7 +77,12 @@ def addresses(message: EmailMessage) -> list[str]:
 
 
 def csv_attachment(message: EmailMessage) -> tuple[str, str]:
-    (part,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/csv"]
+    """The bank-statement CSV (a statement also carries its Xero and QuickBooks journals)."""
+    (part,) = [
+        p
+        for p in message.iter_attachments()
+        if p.get_content_type() == "text/csv" and not str(p.get_filename()).endswith("journal.csv")
+    ]
     data = part.get_payload(decode=True)
     assert isinstance(data, bytes)
     return str(part.get_filename()), data.decode("utf-8")

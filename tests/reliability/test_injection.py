@@ -57,10 +57,16 @@ def cells(text: str) -> list[str]:
 
 
 def csv_attachment(message: EmailMessage) -> str:
-    (part,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/csv"]
-    data = part.get_payload(decode=True)
-    assert isinstance(data, bytes)
-    return data.decode("utf-8")
+    """Every CSV the email carries (a statement's journals and bank statement), one after
+    the other."""
+    texts = []
+    for part in message.iter_attachments():
+        if part.get_content_type() == "text/csv":
+            data = part.get_payload(decode=True)
+            assert isinstance(data, bytes)
+            texts.append(data.decode("utf-8"))
+    assert texts
+    return "".join(texts)
 
 
 def _campaign(stack: LocalStack, campaign_id: str, name: str) -> Campaign:

@@ -33,8 +33,9 @@ from wardfund.domain.notices import (
     RunSummarised,
 )
 from wardfund.domain.payouts import LedgerLine
-from wardfund.domain.postings import Allocation, Payment, PaymentKind
+from wardfund.domain.postings import Allocation, Payment, PaymentKind, SuspenseReason
 from wardfund.domain.run_report import CampaignRunLine, RunReport
+from wardfund.domain.suspense import SuspenseItem
 from wardfund.services.compose_donor_emails import compose_payment_failed, compose_thanks
 from wardfund.services.compose_national_emails import compose_alert, compose_summary
 from wardfund.services.compose_statement import compose_statement
@@ -45,6 +46,15 @@ CONTEXT = EmailContext(
     "Common Ground", "finance@x.example", "https://portal.example/p", "finance@x.example"
 )
 NASTY = Campaign("leeds-central", 'Leeds <script>alert("x")</script> & Co', ("t@x.example",))
+OPEN_SUSPENSE = SuspenseItem(
+    "pi_suspense_1",
+    SuspenseReason.UNKNOWN_CAMPAIGN,
+    700,
+    "gbp",
+    AT,
+    PaymentKind.ONE_OFF,
+    campaign_named="nowhere-north",
+)
 
 
 class FakeReader:
@@ -65,6 +75,9 @@ class FakeReader:
 
     def suspense(self) -> int:
         return 700
+
+    def open_suspense(self) -> list[SuspenseItem]:
+        return [OPEN_SUSPENSE]
 
 
 class FakeBankFiles:
@@ -182,7 +195,15 @@ def test_the_statement_subject_names_the_campaign_and_the_csv_is_attached() -> N
     composed = compose_statement(PAYOUT, LEEDS, FakeReader(), CONTEXT)
     rendered = JinjaRenderer().render(EmailKind.PAYOUT_STATEMENT, composed.view)
     assert rendered.subject == "Leeds Central: payout statement, £64.00 on 15 Jun 2026"
-    assert [a.filename for a in composed.attachments] == ["leeds-central-payout-2026-06-15.csv"]
+    assert [a.filename for a in composed.attachments] == [
+        "leeds-central-payout-2026-06-15-xero-journal.csv",
+        "leeds-central-payout-2026-06-15-quickbooks-journal.csv",
+        "leeds-central-payout-2026-06-15.csv",  # the bank statement: only without a feed
+    ]
+    for said in (rendered.text, text_of(rendered.html)):
+        assert "bank feed" in said
+        assert "Only if the account has no bank feed" in said
+        assert "WFDUE Due from wardfund" in said
 
 
 def test_the_national_summary_attaches_the_bank_file_when_someone_is_paid_by_bank() -> None:
@@ -226,5 +247,7 @@ def test_a_reimbursed_launch_invoice_shows_in_the_statement_summary_and_lines() 
     assert "Total to campaign: £514.00" in rendered.text
     assert "£514.00" in text_of(rendered.html)
     assert "inv-7 reimbursed, " not in rendered.text  # no empty donor name after it
-    csv_text = composed.attachments[0].data.decode()
-    assert "Common Ground (launch-event invoices)" in csv_text
+    xero, quickbooks, bank = (a.data.decode() for a in composed.attachments)
+    assert "Common Ground (launch-event invoices)" in bank
+    assert ",WFLAUNCH,No VAT,-450.00," in xero
+    assert "Launch-event costs reimbursed,,450.00," in quickbooks
