@@ -67,3 +67,14 @@ def test_bad_settings_are_refused(overrides: dict[str, object], message: str) ->
 def test_naive_times_are_refused() -> None:
     with pytest.raises(ValueError, match="offset"):
         campaign().in_agreement(datetime(2026, 4, 10, 12))
+
+
+def test_polling_day_may_be_the_launch_event_day() -> None:
+    same_day = campaign(launch_event_on=date(2026, 5, 7), election_on=date(2026, 5, 7))
+    assert same_day.match_open(datetime(2026, 5, 7, 20, tzinfo=LONDON))
+
+
+def test_zero_caps_are_allowed_and_negative_ones_refused() -> None:
+    assert campaign(match_cap_pence=0, launch_invoice_cap_pence=0).launch_invoice_cap_pence == 0
+    with pytest.raises(InvalidCampaign, match="launch-event invoice cap of oxford-east cannot be"):
+        campaign(launch_invoice_cap_pence=-1)

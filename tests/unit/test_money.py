@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +14,8 @@ from wardfund.domain.money import (
     match_for_first_payment,
     match_to_restore,
     proportional_takeback,
+    require_pence,
+    smallest_base_holding,
     split_payment,
 )
 
@@ -189,3 +194,25 @@ def test_zero_pence_is_a_whole_amount() -> None:
 
 def test_refunding_exactly_the_payment_is_allowed() -> None:
     assert proportional_takeback(800, 1000, 1000) == 800
+
+
+@pytest.mark.parametrize(
+    ("refused", "message"),
+    [
+        (lambda: split_payment(-1, 8000), "payment must be a whole, non-negative number of pence"),
+        (lambda: match_for_first_payment(-5, 1000, 0), "payment must be a whole"),
+        (lambda: match_for_first_payment(500, -1, 0), "match cap must be a whole"),
+        (lambda: proportional_takeback(-1, 0, 1000), "amount given must be a whole"),
+        (lambda: proportional_takeback(800, -1, 1000), "amount reversed must be a whole"),
+        (lambda: require_pence(-1), "amount must be a whole, non-negative number of pence, got -1"),
+        (lambda: require_pence(2.5), "amount must be a whole, non-negative number of pence"),
+        (
+            lambda: smallest_base_holding(1001, 0, 1000, 1000),
+            "no match base up to 1000 holds 1001 after 0 back",
+        ),
+    ],
+)
+def test_a_refusal_names_the_amount_and_what_it_is(refused: Any, message: str) -> None:
+    # The CLI and the alerts show these words: they must say which amount was wrong
+    with pytest.raises(InvalidAmount, match="^" + re.escape(message)):
+        refused()

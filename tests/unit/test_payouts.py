@@ -145,3 +145,12 @@ def test_the_fortnight_is_counted_in_london_days() -> None:
     # Then it is the Monday of a payout week (22 weeks after the anchor), as London sees it
     assert is_payout_week(run, "fortnightly")
     assert not is_payout_week(datetime(2026, 6, 7, 22, 59, tzinfo=UTC), "fortnightly")
+
+
+def test_every_day_of_a_payout_week_is_in_it() -> None:
+    # Given the payout week of Monday 8 June 2026, and a run fired late on its Wednesday
+    late = datetime(2026, 6, 10, 18, tzinfo=LONDON)
+    # Then it is still that payout week, and the Sunday before the next Monday is too
+    assert is_payout_week(late, "fortnightly")
+    assert is_payout_week(datetime(2026, 6, 14, 23, 59, tzinfo=LONDON), "fortnightly")
+    assert not is_payout_week(datetime(2026, 6, 15, 0, 1, tzinfo=LONDON), "fortnightly")
