@@ -84,8 +84,12 @@ def test_commands_share_the_background_stack(state: Path, tmp_path: Path) -> Non
         "Leeds",
         "--launch-event",
         "2026-06-01",
+        "--promoter", "Sam Agent",
+        "--promoter-address", "1 High Street, Leeds LS1 1AA",
+        "--on-behalf-of", "Jo Candidate, 2 Park Row, Leeds LS1 2BB",
+        "--printer", "Quick Print Ltd, 3 Mill Lane, Leeds LS2 3CC",
         "--local",
-    )
+    )  # fmt: skip
     # Then another process sees it, with who added it
     shown = json.loads(ok(state, "campaign", "show", "leeds", "--local", "--json"))
     assert shown["campaign"]["name"] == "Leeds"
@@ -107,8 +111,10 @@ def test_commands_share_the_background_stack(state: Path, tmp_path: Path) -> Non
         time.sleep(0.5)
     assert report["closing_balance_pence"] == 1600
     # And a kit's links come from the background Stripe stand-in, reused next time
-    first = json.loads(ok(state, "kit", "leeds", "Hyde", "-o", str(tmp_path), "--json", "--local"))
-    again = json.loads(ok(state, "kit", "leeds", "Hyde", "-o", str(tmp_path), "--json", "--local"))
+    kit = ("kit", "leeds", "Hyde", "-o", str(tmp_path), "--json", "--local")
+    privacy = ("--privacy-url", "https://commonground.example/privacy")
+    first = json.loads(ok(state, *kit, *privacy))
+    again = json.loads(ok(state, *kit, *privacy))
     assert [link["id"] for link in again["links"]] == [link["id"] for link in first["links"]]
     assert all(link["reused"] for link in again["links"])
     # And status names the endpoints

@@ -1,11 +1,15 @@
 """`wardfund kit`: Payment Links made through the Stripe stand-in (reused the second time),
-with campaign and ward in the metadata the pipeline reads; the A4 sheet's QR codes decode
-back to the links, in the HTML as headless Chromium renders it and in the PDF."""
+with campaign and ward in the metadata the pipeline reads and the privacy line and imprint
+in their custom text; the A4 sheet's QR codes decode back to the links, in the HTML as
+headless Chromium renders it and in the PDF, and the sheet's imprint, privacy line and the
+organisation's name are in the PDF's text and in the screenshot (read back by OCR); a
+campaign without its imprint gets no kit."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,11 +18,13 @@ from typing import Any
 import pytest
 
 from tests.integration.operations import as_json, ok, register, said, wardfund
+from wardfund.domain.campaign import Campaign
 from wardfund.local.stack import LocalStack
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ZBARIMG = shutil.which("zbarimg")
 PDFTOPPM = shutil.which("pdftoppm")
+TESSERACT = shutil.which("tesseract")
 
 
 def decode(png: Path) -> set[str]:
@@ -43,14 +49,44 @@ def chromium_png(html: Path, png: Path, profile: Path) -> None:
     )  # fmt: skip
 
 
+PRIVACY_URL = "https://commonground.example/privacy"
+IMPRINT = {
+    "promoter_name": "Sam Agent",
+    "promoter_address": "1 High Street, Leeds LS1 1AA",
+    "on_behalf_of": "Jo Candidate, 2 Park Row, Leeds LS1 2BB",
+    "printer": "Quick Print Ltd, 3 Mill Lane, Leeds LS2 3CC",
+}
+PRINTED_IMPRINT = (
+    "Printed by Quick Print Ltd, 3 Mill Lane, Leeds LS2 3CC. Promoted by Sam Agent, "
+    "1 High Street, Leeds LS1 1AA, on behalf of Jo Candidate, 2 Park Row, Leeds LS1 2BB."
+)
+
+
+def with_imprint(stack: LocalStack, **settings: Any) -> Campaign:
+    return register(stack, **IMPRINT | settings)
+
+
 def make_kit(cid: str, ward: str, out: Path, *extra: str) -> dict[str, Any]:
-    return json.loads(ok("kit", cid, ward, "--output-dir", str(out), "--json", *extra).stdout)
+    return json.loads(
+        ok(
+            "kit", cid, ward, "--output-dir", str(out), "--json", "--privacy-url", PRIVACY_URL,
+            "--organisation", "Common Ground", *extra,
+        ).stdout
+    )  # fmt: skip
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def test_kit_makes_links_with_the_metadata_the_pipeline_reads(
     stack: LocalStack, tmp_path: Path
 ) -> None:
-    campaign = register(stack)
+    campaign = with_imprint(stack)
     cid = campaign.campaign_id
     # When a kit is made for a ward
     made = make_kit(cid, "Queen's Park", tmp_path)
@@ -75,6 +111,13 @@ def test_kit_makes_links_with_the_metadata_the_pipeline_reads(
             assert plink["subscription_data"]["metadata"] == {
                 "campaign": cid, "ward": "Queen's Park",
             }  # fmt: skip
+    # And each link shows the donor the privacy line and the imprint beside the pay button
+    for link in made["links"]:
+        notice = created[link["id"]]["custom_text"]["submit"]["message"]
+        assert f"How your data is used and your rights: {PRIVACY_URL}" in notice
+        assert "Common Ground collects your name" in notice
+        assert "Promoted by Sam Agent, 1 High Street, Leeds LS1 1AA, on behalf of Jo" in notice
+        assert "Printed by" not in notice  # online: no printer
     # And a second run reuses every link (no new ones), and the prices are shared
     again = make_kit(cid, "Queen's Park", tmp_path)
     assert [link["id"] for link in again["links"]] == [link["id"] for link in made["links"]]
@@ -96,7 +139,7 @@ def test_kit_makes_links_with_the_metadata_the_pipeline_reads(
 def test_a_deactivated_link_is_replaced(stack: LocalStack, tmp_path: Path) -> None:
     import stripe
 
-    campaign = register(stack)
+    campaign = with_imprint(stack)
     made = make_kit(campaign.campaign_id, "Hyde", tmp_path)
     client = stripe.StripeClient("sk_test_wardfund_local", base_addresses={"api": stack.stripe.url})
     client.v1.payment_links.update(made["links"][0]["id"], params={"active": False})
@@ -105,24 +148,47 @@ def test_a_deactivated_link_is_replaced(stack: LocalStack, tmp_path: Path) -> No
     assert [link["reused"] for link in again["links"]] == [False, True, True, True, True]
 
 
+def pdftotext(pdf: Path) -> str:
+    tool = shutil.which("pdftotext")
+    assert tool, "pdftotext is missing: scripts/bootstrap installs poppler-utils"
+    done = subprocess.run([tool, "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          timeout=60, check=True)  # fmt: skip
+    return done.stdout
+
+
+def ocr(png: Path) -> str:
+    """The screenshot's text as Tesseract reads it."""
+    assert TESSERACT, "tesseract is missing: scripts/bootstrap installs tesseract-ocr"
+    done = subprocess.run([TESSERACT, str(png), "-", "--psm", "4"], capture_output=True,
+                          text=True, timeout=120, check=True)  # fmt: skip
+    return done.stdout
+
+
 def require_qr_tools() -> None:
     """Skip without the tools, unless WARDFUND_REQUIRE_CHROMIUM says they must be there
     (CI, after scripts/bootstrap): then their absence is a failure, as for the screenshots."""
     missing = [
         name
-        for name, path in (("chromium", CHROMIUM), ("zbarimg", ZBARIMG), ("pdftoppm", PDFTOPPM))
+        for name, path in (
+            ("chromium", CHROMIUM),
+            ("zbarimg", ZBARIMG),
+            ("pdftoppm", PDFTOPPM),
+            ("tesseract", TESSERACT),
+        )
         if not path
     ]
     if not missing:
         return
     if os.environ.get("WARDFUND_REQUIRE_CHROMIUM"):
         pytest.fail(f"{', '.join(missing)} required here: run scripts/bootstrap")
-    pytest.skip(f"needs chromium, zbar-tools, poppler-utils ({', '.join(missing)} missing)")
+    pytest.skip(
+        f"needs chromium, zbar-tools, poppler-utils, tesseract-ocr ({', '.join(missing)} missing)"
+    )
 
 
 def test_every_qr_code_on_the_sheet_decodes_to_its_link(stack: LocalStack, tmp_path: Path) -> None:
     require_qr_tools()
-    campaign = register(stack)
+    campaign = with_imprint(stack)
     made = make_kit(campaign.campaign_id, "Ynys Môn", tmp_path, "--monthly", "3,7.50,15,25")
     urls = {link["url"] for link in made["links"]}
     assert len(urls) == 6
@@ -144,18 +210,31 @@ def test_every_qr_code_on_the_sheet_decodes_to_its_link(stack: LocalStack, tmp_p
     )  # fmt: skip
     assert decode(tmp_path / "pdf.png") == urls
     assert pdf.read_bytes().startswith(b"%PDF")
+    # The imprint, the privacy line and the organisation are on the sheet: in the HTML,
+    # in the PDF's text, and in the screenshot as Chromium renders it (read back by OCR)
+    assert PRINTED_IMPRINT in flat(page)
+    assert f'href="{PRIVACY_URL}"' in page
+    pdf_text = flat(pdftotext(pdf))
+    assert PRINTED_IMPRINT in pdf_text
+    assert f"How your data is used and your rights: {PRIVACY_URL}" in pdf_text
+    assert "A ward assembly of " + campaign.name + ", with Common Ground." in pdf_text
+    seen = squash(ocr(png))  # letters and digits only: OCR's spacing and dots vary
+    for words in ("Printed by Quick Print Ltd", "Promoted by Sam Agent", "on behalf of Jo",
+                  "Privacy: Common Ground collects your name", "commonground.example/privacy",
+                  "with Common Ground"):  # fmt: skip
+        assert squash(words) in seen, (words, seen)
 
 
 def test_no_doubling_line_once_the_match_is_used_up(stack: LocalStack, tmp_path: Path) -> None:
-    campaign = register(stack, match_cap_pence=0)
+    campaign = with_imprint(stack, match_cap_pence=0)
     made = make_kit(campaign.campaign_id, "Hyde", tmp_path)
     assert "payment is doubled" not in Path(made["html"]).read_text()
     assert "will be doubled" not in Path(made["html"]).read_text()
 
 
 def test_bad_inputs(stack: LocalStack, tmp_path: Path) -> None:
-    campaign = register(stack, withdrawn_at=None)
-    gone = register(stack)
+    campaign = with_imprint(stack, withdrawn_at=None)
+    gone = with_imprint(stack)
     ok("campaign", "withdraw", gone.campaign_id, "--at", "2026-01-01T00:00")
     cases = {
         ("kit", "no-such", "Hyde"): "no campaign with id 'no-such'",
@@ -166,7 +245,9 @@ def test_bad_inputs(stack: LocalStack, tmp_path: Path) -> None:
         ("kit", gone.campaign_id, "Hyde"): "no longer in the agreement",
     }
     for args, message in cases.items():
-        result = wardfund(*args, "--output-dir", str(tmp_path / "bad"))
+        result = wardfund(
+            *args, "--output-dir", str(tmp_path / "bad"), "--privacy-url", PRIVACY_URL
+        )
         assert result.exit_code == 2, (args, result.output)
         assert message in said(result), (args, said(result))
     assert stack.stripe.payment_links() == [] or all(
@@ -174,3 +255,32 @@ def test_bad_inputs(stack: LocalStack, tmp_path: Path) -> None:
         for link in stack.stripe.payment_links()
     )
     assert not (tmp_path / "bad").exists() or not any((tmp_path / "bad").iterdir())
+
+
+def test_no_kit_without_the_imprint_or_a_privacy_link(stack: LocalStack, tmp_path: Path) -> None:
+    bare = register(stack)
+    out = ("--output-dir", str(tmp_path / "none"), "--privacy-url", PRIVACY_URL)
+    refused = wardfund("kit", bare.campaign_id, "Hyde", *out)
+    assert refused.exit_code == 2, refused.output
+    assert f"campaign {bare.campaign_id} has no imprint yet" in said(refused)
+    assert "--promoter, --promoter-address, --on-behalf-of, --printer" in said(refused)
+    # Given the imprint, set the way a treasurer would
+    ok(
+        "campaign", "update", bare.campaign_id, "--promoter", "Sam Agent",
+        "--promoter-address", "1 High Street, Leeds LS1 1AA",
+        "--on-behalf-of", "Jo Candidate, 2 Park Row, Leeds LS1 2BB",
+        "--printer", "Quick Print Ltd, 3 Mill Lane, Leeds LS2 3CC",
+    )  # fmt: skip
+    # Then a privacy notice link is still needed, and must be https
+    for bad in ("", "http://commonground.example/privacy"):
+        result = wardfund("kit", bare.campaign_id, "Hyde", "--output-dir", str(tmp_path / "none"),
+                          "--privacy-url", bad)  # fmt: skip
+        assert result.exit_code == 2
+        assert "donors need a privacy notice where they give" in said(result)
+    assert not (tmp_path / "none").exists()
+    assert all(link["metadata"]["campaign"] != bare.campaign_id
+               for link in stack.stripe.payment_links())  # fmt: skip
+    made = make_kit(bare.campaign_id, "Hyde", tmp_path)
+    assert PRINTED_IMPRINT in flat(Path(made["html"]).read_text())
+    shown = as_json("campaign", "show", bare.campaign_id)["campaign"]
+    assert (shown["promoter_name"], shown["campaign_type"]) == ("Sam Agent", "candidate")

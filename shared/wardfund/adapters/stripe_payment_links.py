@@ -78,13 +78,21 @@ class StripePaymentLinks:
         return str(created.id)
 
     def create_link(
-        self, campaign_id: str, ward: str, item: KitItem, price_id: str, idempotency_key: str
+        self,
+        campaign_id: str,
+        ward: str,
+        item: KitItem,
+        price_id: str,
+        idempotency_key: str,
+        notice: str,
     ) -> tuple[str, str]:
+        """`notice`: the privacy line and imprint, shown beside the pay button."""
         metadata = {CAMPAIGN_KEY: campaign_id, WARD_KEY: ward}
         line: dict[str, Any] = {"price": price_id, "quantity": 1}
         params: dict[str, Any] = {
             "line_items": [line],
             "metadata": metadata | {ITEM_KEY: item.key},
+            "custom_text": {"submit": {"message": notice}},
         }
         if item.adjustable:
             line["quantity"] = CHOOSE_DEFAULT_POUNDS
@@ -105,6 +113,15 @@ class StripePaymentLinks:
             ),
         )
         return str(link.id), str(link.url)
+
+    def set_notice(self, link_id: str, notice: str) -> None:
+        """Puts the current privacy line and imprint on a link made earlier."""
+        self._call(
+            "update a payment link",
+            lambda: self._client().v1.payment_links.update(
+                link_id, params={"custom_text": {"submit": {"message": notice}}}
+            ),
+        )
 
     def is_active(self, link_id: str) -> bool:
         try:

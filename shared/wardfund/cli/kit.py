@@ -24,10 +24,23 @@ def kit(
         Path, typer.Option("--output-dir", "-o", help="Where to write the sheet.")
     ] = Path("kits"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the links as JSON.")] = False,
+    organisation: Annotated[
+        str | None,
+        typer.Option("--organisation", help="The organisation's name (default ORGANISATION_NAME)."),
+    ] = None,
+    privacy_url: Annotated[
+        str | None,
+        typer.Option(
+            "--privacy-url",
+            help="The donors' privacy notice, https:// (default PRIVACY_NOTICE_URL).",
+        ),
+    ] = None,
     *,
     connect: Connect,
 ) -> None:
-    """Create (or reuse) the ward's Payment Links and write its A4 sheet as HTML and PDF."""
+    """Create (or reuse) the ward's Payment Links and write its A4 sheet as HTML and PDF, with
+    the campaign's imprint, the organisation's name and the donors' privacy line (refused
+    until the campaign has its imprint: `wardfund campaign update --promoter ...`)."""
     from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
     from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
     from wardfund.adapters.dynamodb.kit_store import DynamoKitStore
@@ -50,6 +63,10 @@ def kit(
             campaign_id,
             ward,
             monthly_pence=amounts,
+            organisation=target.settings.organisation_name
+            if organisation is None
+            else organisation,
+            privacy_url=target.settings.privacy_notice_url if privacy_url is None else privacy_url,
             by=target.actor,
             at=now(),
         )

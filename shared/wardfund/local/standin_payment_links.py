@@ -48,6 +48,29 @@ def _flag(value: Any) -> bool:
     return str(value).lower() == "true"
 
 
+_CUSTOM_TEXTS = ("after_submit", "shipping_address", "submit", "terms_of_service_acceptance")
+
+
+def _custom_text(raw: Any) -> JSON:
+    """`custom_text[submit][message]` etc.: each message up to 1200 characters, as Stripe's."""
+    given = raw if isinstance(raw, dict) else {}
+    unknown_parameters(given, frozenset(_CUSTOM_TEXTS))
+    shaped: JSON = {}
+    for name in _CUSTOM_TEXTS:
+        part = given.get(name)
+        if not isinstance(part, dict) or not part.get("message"):
+            shaped[name] = None
+            continue
+        message = str(part["message"])
+        if len(message) > 1200:
+            raise invalid(
+                f"custom_text[{name}][message] must be at most 1200 characters.",
+                f"custom_text[{name}][message]",
+            )
+        shaped[name] = {"message": message}
+    return shaped
+
+
 def _metadata(raw: Any, param: str = "metadata") -> dict[str, str]:
     if raw in (None, ""):
         return {}
@@ -282,6 +305,7 @@ class StandinPaymentLinks:
             if recurring
             else None,
             "submit_type": submit_type,
+            "custom_text": _custom_text(params.get("custom_text")),
             "url": f"https://buy.stripe.com/test_{token}",
         }
         self._links[link["id"]] = link
@@ -290,8 +314,10 @@ class StandinPaymentLinks:
     def _update_link(self, link_id: str, params: JSON) -> JSON:
         if link_id not in self._links:
             raise missing("payment link", link_id)
-        unknown_parameters(params, frozenset({"active", "metadata"}))
+        unknown_parameters(params, frozenset({"active", "metadata", "custom_text"}))
         link = self._links[link_id]
+        if "custom_text" in params:
+            link["custom_text"] = _custom_text(params["custom_text"])
         if "active" in params:
             link["active"] = _flag(params["active"])
         if "metadata" in params:

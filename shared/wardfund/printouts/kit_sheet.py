@@ -12,6 +12,7 @@ from wardfund.printouts.html import environment
 QR_MM = 46.0
 QUIET_MODULES = 4
 A4_WIDTH, A4_HEIGHT, MARGIN = 210.0, 297.0, 16.0
+FOOTER_MM = 26.0  # the organisation, privacy line and imprint at the foot of the page
 
 
 def qr_code(url: str) -> segno.QRCode:
@@ -71,8 +72,9 @@ def sheet_pdf(sheet: KitSheet) -> bytes:
         pdf.set_font("Helvetica", "B", 12)
         pdf.multi_cell(A4_WIDTH - 2 * MARGIN, 7, _latin1(sheet.doubled_line), fill=True)
         top = pdf.get_y() + 5
+    footer_top = A4_HEIGHT - MARGIN - FOOTER_MM
     rows = (len(sheet.links) + 1) // 2
-    row_height = min(QR_MM + 20, (A4_HEIGHT - MARGIN - top) / max(rows, 1))
+    row_height = min(QR_MM + 20, (footer_top - top) / max(rows, 1))
     size = min(QR_MM, row_height - 16)
     column_width = (A4_WIDTH - 2 * MARGIN) / 2
     for index, link in enumerate(sheet.links):
@@ -85,4 +87,22 @@ def sheet_pdf(sheet: KitSheet) -> bytes:
         pdf.set_xy(x, y + size + 7)
         pdf.set_font("Helvetica", "", 7)
         pdf.cell(column_width, 4, _latin1(link.url), align="C")
+    _footer(pdf, sheet, footer_top)
     return bytes(pdf.output())
+
+
+def _footer(pdf: FPDF, sheet: KitSheet, top: float) -> None:
+    """The organisation, the privacy line (its link clickable) and the imprint."""
+    width = A4_WIDTH - 2 * MARGIN
+    pdf.set_text_color(68, 68, 68)
+    pdf.set_xy(MARGIN, top)
+    pdf.set_font("Helvetica", "", 7.5)
+    pdf.multi_cell(width, 3.4, _latin1(f"{sheet.organisation_line} Payments are taken "
+                   "securely by Stripe. Monthly gifts can be cancelled at any time."))  # fmt: skip
+    pdf.set_x(MARGIN)
+    pdf.multi_cell(width, 3.4, _latin1(sheet.privacy_line), link=sheet.privacy_url)
+    pdf.set_draw_color(187, 187, 187)
+    pdf.line(MARGIN, pdf.get_y() + 1, A4_WIDTH - MARGIN, pdf.get_y() + 1)
+    pdf.set_xy(MARGIN, pdf.get_y() + 2)
+    pdf.set_text_color(17, 17, 17)
+    pdf.multi_cell(width, 3.4, _latin1(sheet.imprint.printed))

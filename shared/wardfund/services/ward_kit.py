@@ -15,8 +15,11 @@ from wardfund.domain.kit import (
     KitRefused,
     KitSheet,
     check_kit_allowed,
+    check_privacy,
     doubled_line,
+    imprint_of,
     kit_items,
+    link_notice,
     ward_key,
 )
 
@@ -47,9 +50,16 @@ class KitStore(Protocol):
 class PaymentLinks(Protocol):
     def price(self, item: KitItem) -> str: ...
     def create_link(
-        self, campaign_id: str, ward: str, item: KitItem, price_id: str, idempotency_key: str
+        self,
+        campaign_id: str,
+        ward: str,
+        item: KitItem,
+        price_id: str,
+        idempotency_key: str,
+        notice: str,
     ) -> tuple[str, str]: ...
     def is_active(self, link_id: str) -> bool: ...
+    def set_notice(self, link_id: str, notice: str) -> None: ...
 
 
 class AuditLog(Protocol):
@@ -68,6 +78,8 @@ def prepare_kit(
     ward: str,
     *,
     monthly_pence: Sequence[int] = DEFAULT_MONTHLY_PENCE,
+    organisation: str,
+    privacy_url: str,
     by: str,
     at: datetime,
 ) -> KitSheet:
@@ -79,10 +91,14 @@ def prepare_kit(
         raise KitRefused("the ward needs a name")
     key = ward_key(ward)
     check_kit_allowed(campaign, at)
+    imprint = imprint_of(campaign)  # refused before any link is made without them
+    check_privacy(organisation, privacy_url)
+    notice = link_notice(campaign, imprint, organisation, privacy_url.strip())
     made: list[KitLink] = []
     for item in kit_items(monthly_pence):
         stored = store.link(campaign_id, key, item.key)
         if stored is not None and links.is_active(stored[0]):
+            links.set_notice(stored[0], notice)  # the imprint or privacy link may have changed
             made.append(KitLink(item, stored[0], stored[1], reused=True))
             continue
         attempt = f"{LINK_VERSION}-{stored[0]}" if stored else LINK_VERSION
@@ -92,6 +108,7 @@ def prepare_kit(
             item,
             links.price(item),
             f"wf-kit-{campaign_id}-{key}-{item.key}-{attempt}",
+            notice,
         )
         store.save_link(campaign_id, key, ward, item.key, link, at)
         made.append(KitLink(item, link[0], link[1], reused=False))
@@ -109,4 +126,7 @@ def prepare_kit(
         ward=ward,
         links=tuple(made),
         doubled_line=doubled_line(campaign, matched(campaign_id), at),
+        organisation=organisation.strip(),
+        imprint=imprint,
+        privacy_url=privacy_url.strip(),
     )
