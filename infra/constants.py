@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from wardfund.adapters.stripe_keys import KeyPurpose, secret_name
 from wardfund.event_sources import (
     EVENTS_QUEUE_BATCH_SIZE,
     EVENTS_QUEUE_MAX_CONCURRENCY,
@@ -260,7 +261,7 @@ NOT_RECONCILED_METRIC = "EventsNotReconciled"  # functions/reconcile/run.py (Pow
 OUTPUT_TABLE_NAME = "TableName"
 OUTPUT_IDEMPOTENCY_TABLE_NAME = "IdempotencyTableName"
 OUTPUT_BANK_FILES_BUCKET = "BankFilesBucket"
-OUTPUT_STRIPE_API_KEY_SECRET_NAME = "StripeApiKeySecretName"  # noqa: S105 - a name
+OUTPUT_STRIPE_OPERATOR_KEY_SECRET_NAME = "StripeOperatorKeySecretName"  # noqa: S105 - a name
 OUTPUT_STRIPE_WEBHOOK_SECRET_NAME = "StripeWebhookSecretName"  # noqa: S105 - a name
 OUTPUT_EVENTS_QUEUE_URL = "EventsQueueUrl"
 OUTPUT_WEBHOOK_URL = "WebhookUrl"
@@ -280,8 +281,10 @@ def webhook_secret_name(stage: str) -> str:
     return f"{APP_NAME.lower()}/{stage}/stripe/webhook-signing-secret"
 
 
-def api_key_secret_name(stage: str) -> str:
-    return f"{APP_NAME.lower()}/{stage}/stripe/api-key"
+def stripe_key_secret_name(stage: str, purpose: KeyPurpose) -> str:
+    """One restricted Stripe key per purpose (wardfund.adapters.stripe_keys), each in its own
+    secret: `wardfund/prod/stripe/payouts-key`, `.../reconcile-key`, `.../operator-key`."""
+    return secret_name(stage, purpose)
 
 
 def bank_files_bucket_name(stage: str, account: str, region: str) -> str:

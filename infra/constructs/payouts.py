@@ -24,6 +24,7 @@ from infra.config import StageConfig
 from infra.constructs.dead_letter_queue import build_dead_letter_queue
 from infra.constructs.lambda_function import WardfundFunction
 from infra.constructs.schedules import weekly_lambda_schedule
+from wardfund.adapters.stripe_keys import PAYOUTS
 
 
 class Payouts(Construct):
@@ -72,7 +73,7 @@ class Payouts(Construct):
             environment={
                 "TABLE_NAME": table.table_name,
                 "IDEMPOTENCY_TABLE_NAME": idempotency_table.table_name,
-                "STRIPE_API_KEY_SECRET_NAME": c.api_key_secret_name(self._config.stage),
+                "STRIPE_API_KEY_SECRET_NAME": c.stripe_key_secret_name(self._config.stage, PAYOUTS),
                 "BANK_FILES_BUCKET": bank_files_bucket.bucket_name,
                 "PAYOUT_FREQUENCY": self._config.payout_frequency,
             },

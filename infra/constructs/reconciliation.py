@@ -26,6 +26,7 @@ from infra.config import StageConfig
 from infra.constructs.dead_letter_queue import build_dead_letter_queue
 from infra.constructs.lambda_function import WardfundFunction
 from infra.constructs.schedules import weekly_lambda_schedule
+from wardfund.adapters.stripe_keys import RECONCILE
 
 
 class Reconciliation(Construct):
@@ -67,7 +68,9 @@ class Reconciliation(Construct):
             async_retries=c.RECONCILE_ASYNC_RETRIES,
             environment={
                 "TABLE_NAME": table.table_name,
-                "STRIPE_API_KEY_SECRET_NAME": c.api_key_secret_name(self._config.stage),
+                "STRIPE_API_KEY_SECRET_NAME": c.stripe_key_secret_name(
+                    self._config.stage, RECONCILE
+                ),
             },
         )
         # DynamoLedgerStore, exactly as the process function uses it.

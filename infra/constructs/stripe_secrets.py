@@ -1,8 +1,14 @@
 """Secrets Manager secrets for Stripe. The template never holds a secret value.
 
+One restricted Stripe key per purpose (wardfund.adapters.stripe_keys, docs/stripe-keys.md), each
+in its own secret, granted to one role only: the payout run's (transfers), the reconciliation's
+(reading events) and the operators' (Payment Links, `wardfund reconcile`; the CLI's operator
+role). And the webhook endpoint's signing secret, read by the receive function only.
+
 CloudFormation creates each secret with a random placeholder (`GenerateSecretString`); an
-operator then stores the real value once, e.g.
-`aws secretsmanager put-secret-value --secret-id wardfund/prod/stripe/api-key --secret-string ...`.
+operator then stores the real value once, e.g. `aws secretsmanager put-secret-value
+--secret-id wardfund/prod/stripe/payouts-key --secret-string rk_live_...`.
+A function or command that finds the placeholder (or no secret) stops at its start and says so.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from constructs import Construct
 from infra import constants as c
 from infra.config import StageConfig
 from infra.nag import acknowledge
+from wardfund.adapters.stripe_keys import OPERATOR, PAYOUTS, RECONCILE, KeyPurpose
 
 _ROTATION_REASON = (
     "Stripe keys are issued and rolled in the Stripe Dashboard (Developers > API keys / "
@@ -22,7 +29,8 @@ _ROTATION_REASON = (
 
 
 class StripeSecrets(Construct):
-    """`webhook_signing_secret` (whsec_...) and `api_key` (restricted rk_/sk_ key)."""
+    """`webhook_signing_secret` (whsec_...) and one restricted key (rk_...) per purpose:
+    `payouts_key`, `reconcile_key`, `operator_key`."""
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
         super().__init__(scope, construct_id)
@@ -32,10 +40,18 @@ class StripeSecrets(Construct):
             name=c.webhook_secret_name(config.stage),
             description="Stripe webhook endpoint signing secret; the value is set by an operator.",
         )
-        self.api_key = self._build_secret(
-            "ApiKey",
-            name=c.api_key_secret_name(config.stage),
-            description="Stripe restricted API key for payouts; the value is set by an operator.",
+        self.payouts_key = self._build_key("PayoutsKey", PAYOUTS)
+        self.reconcile_key = self._build_key("ReconcileKey", RECONCILE)
+        self.operator_key = self._build_key("OperatorKey", OPERATOR)
+
+    def _build_key(self, construct_id: str, purpose: KeyPurpose) -> secretsmanager.Secret:
+        return self._build_secret(
+            construct_id,
+            name=c.stripe_key_secret_name(self._config.stage, purpose),
+            description=(
+                f"Stripe restricted key ({purpose.name}) with only {purpose.permission_text}; "
+                "the value is set by an operator."
+            ),
         )
 
     def _build_secret(

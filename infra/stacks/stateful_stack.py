@@ -3,7 +3,7 @@
 In prod every resource here is RETAINed (tables also have deletion protection) and the stack has
 termination protection; in dev everything is destroyed with the stack.
 
-Outputs (`TableName`, `IdempotencyTableName`, `BankFilesBucket`, `StripeApiKeySecretName`,
+Outputs (`TableName`, `IdempotencyTableName`, `BankFilesBucket`, `StripeOperatorKeySecretName`,
 `StripeWebhookSecretName`) are what the CLI reads to work on a deployed stage
 (shared/wardfund/cli/target.py, STACK_OUTPUTS).
 """
@@ -21,6 +21,7 @@ from infra.constructs.bank_files import BankFilesBucket
 from infra.constructs.data_tables import DataTables
 from infra.constructs.email_sending import EmailSending
 from infra.constructs.stripe_secrets import StripeSecrets
+from wardfund.adapters.stripe_keys import OPERATOR
 
 
 class StatefulStack(Stack):
@@ -45,9 +46,10 @@ class StatefulStack(Stack):
                 self.bank_files.bucket.bucket_name,
                 "Bank-transfer CSVs and documents (BANK_FILES_BUCKET)",
             ),
-            c.OUTPUT_STRIPE_API_KEY_SECRET_NAME: (
-                c.api_key_secret_name(config.stage),
-                "Secret holding the Stripe API key (STRIPE_API_KEY_SECRET_NAME)",
+            c.OUTPUT_STRIPE_OPERATOR_KEY_SECRET_NAME: (
+                c.stripe_key_secret_name(config.stage, OPERATOR),
+                "Secret holding the operators' restricted Stripe key (the CLI's "
+                "STRIPE_API_KEY_SECRET_NAME)",
             ),
             c.OUTPUT_STRIPE_WEBHOOK_SECRET_NAME: (
                 c.webhook_secret_name(config.stage),

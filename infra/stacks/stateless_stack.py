@@ -72,7 +72,7 @@ class StatelessStack(Stack):
             layer=layer,
             table=table,
             idempotency_table=idempotency_table,
-            api_key_secret=secrets.api_key,
+            api_key_secret=secrets.payouts_key,
             bank_files_bucket=bucket,
         )
         self.reconciliation = Reconciliation(
@@ -81,7 +81,7 @@ class StatelessStack(Stack):
             config=config,
             layer=layer,
             table=table,
-            api_key_secret=secrets.api_key,
+            api_key_secret=secrets.reconcile_key,
         )
         self.notifications = Notifications(
             self,

@@ -20,7 +20,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_ACKNOWLEDGMENTS = {
     "Stateful/BankFiles/AccessLogs": {"AwsSolutions-S1"},
     "Stateful/StripeSecrets/WebhookSigningSecret": {"AwsSolutions-SMG4"},
-    "Stateful/StripeSecrets/ApiKey": {"AwsSolutions-SMG4"},
+    "Stateful/StripeSecrets/PayoutsKey": {"AwsSolutions-SMG4"},
+    "Stateful/StripeSecrets/ReconcileKey": {"AwsSolutions-SMG4"},
+    "Stateful/StripeSecrets/OperatorKey": {"AwsSolutions-SMG4"},
     "Stateless/DonationsApi/HttpApi/POST--stripe--webhook": {"AwsSolutions-APIG4"},
     "Stateless/Payouts/RunDlq": {"AwsSolutions-SQS3"},
     "Stateless/Reconciliation/ReconcileDlq": {"AwsSolutions-SQS3"},

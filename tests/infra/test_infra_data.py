@@ -92,14 +92,17 @@ def test_secrets_are_generated_never_given(synth: Synthesis) -> None:
         prefix = f"wardfund/{stage.config.stage}/stripe"
         names = (
             (secrets.webhook_signing_secret, f"{prefix}/webhook-signing-secret"),
-            (secrets.api_key, f"{prefix}/api-key"),
+            # one restricted Stripe key per purpose (issue 13, item 7)
+            (secrets.payouts_key, f"{prefix}/payouts-key"),
+            (secrets.reconcile_key, f"{prefix}/reconcile-key"),
+            (secrets.operator_key, f"{prefix}/operator-key"),
         )
         for secret, name in names:
             props = stage.resource(secret)["Properties"]
             assert props["Name"] == name
             assert props["GenerateSecretString"] == {}
             assert "SecretString" not in props
-        stage.stateful_template.resource_count_is("AWS::SecretsManager::Secret", 2)
+        stage.stateful_template.resource_count_is("AWS::SecretsManager::Secret", 4)
 
 
 def test_no_secret_material_in_any_template(synth: Synthesis) -> None:
@@ -158,7 +161,7 @@ def test_stateful_resources_retained_only_in_prod(
     stage = synth.dev if stage_name == "dev" else synth.prod
     resources = stage.resources("stateful")
     stateful = [r for r in resources.values() if r["Type"] in STATEFUL_TYPES]
-    assert len(stateful) == 8  # 2 tables, 2 buckets, 2 secrets, identity, configuration set
+    assert len(stateful) == 10  # 2 tables, 2 buckets, 4 secrets, identity, configuration set
     for resource in stateful:
         assert resource["DeletionPolicy"] == policy, resource["Type"]
         assert resource["UpdateReplacePolicy"] == policy, resource["Type"]
@@ -234,7 +237,7 @@ def test_stack_outputs_for_the_cli(synth: Synthesis, stage_name: str) -> None:
         "TableName": stage.ref(stage.stateful.data.table),
         "IdempotencyTableName": stage.ref(stage.stateful.data.idempotency_table),
         "BankFilesBucket": stage.ref(stage.stateful.bank_files.bucket),
-        "StripeApiKeySecretName": f"wardfund/{stage_name}/stripe/api-key",
+        "StripeOperatorKeySecretName": f"wardfund/{stage_name}/stripe/operator-key",
         "StripeWebhookSecretName": f"wardfund/{stage_name}/stripe/webhook-signing-secret",
     }
     api = stage.stateless.api.api

@@ -139,7 +139,7 @@ def test_run_environment_and_concurrency(synth: Synthesis, stage_name: str, freq
         **POWERTOOLS_ENV,
         "TABLE_NAME": stage.ref(stage.stateful.data.table),
         "IDEMPOTENCY_TABLE_NAME": stage.ref(stage.stateful.data.idempotency_table),
-        "STRIPE_API_KEY_SECRET_NAME": f"wardfund/{stage_name}/stripe/api-key",
+        "STRIPE_API_KEY_SECRET_NAME": f"wardfund/{stage_name}/stripe/payouts-key",
         "BANK_FILES_BUCKET": _bucket_name(stage_name),
         "PAYOUT_FREQUENCY": frequency,
     }
@@ -239,7 +239,7 @@ def test_reconcile_environment_and_async_failures(synth: Synthesis, stage_name: 
     assert env == {
         **POWERTOOLS_ENV,
         "TABLE_NAME": stage.ref(stage.stateful.data.table),
-        "STRIPE_API_KEY_SECRET_NAME": f"wardfund/{stage_name}/stripe/api-key",
+        "STRIPE_API_KEY_SECRET_NAME": f"wardfund/{stage_name}/stripe/reconcile-key",
     }
     assert props["DeadLetterConfig"] == {"TargetArn": stage.arn(reconciliation.dlq)}
     stage.stateless_template.has_resource_properties(

@@ -171,7 +171,10 @@ def test_run_payouts_role(stage: StageTemplates) -> None:
         | _each(LOGS, stage.arn(fn.log_group))
         | _each(table_actions, stage.arn(data.table))
         | _each(IDEMPOTENCY, stage.arn(data.idempotency_table))
-        | _each(["secretsmanager:GetSecretValue"], stage.ref(stage.stateful.stripe_secrets.api_key))
+        | _each(
+            ["secretsmanager:GetSecretValue"],
+            stage.ref(stage.stateful.stripe_secrets.payouts_key),
+        )
         | _each(["s3:PutObject"], _objects_of_bank_bucket(stage.config.stage))
         # the function's own async-failure DLQ (and nothing else: the run queues no emails)
         | _each(["sqs:SendMessage"], stage.arn(payouts.dlq))
@@ -232,7 +235,10 @@ def test_reconcile_role(stage: StageTemplates) -> None:
         XRAY
         | _each(LOGS, stage.arn(fn.log_group))
         | _each(LEDGER, stage.arn(stage.stateful.data.table))
-        | _each(["secretsmanager:GetSecretValue"], stage.ref(stage.stateful.stripe_secrets.api_key))
+        | _each(
+            ["secretsmanager:GetSecretValue"],
+            stage.ref(stage.stateful.stripe_secrets.reconcile_key),
+        )
         # its own async-failure DLQ; it re-queues no events and sends no email
         | _each(["sqs:SendMessage"], stage.arn(reconciliation.dlq))
     )
@@ -251,6 +257,36 @@ def test_scheduler_roles(stage: StageTemplates, area: str) -> None:
         ("sqs:SendMessage", _key(stage.arn(construct.dlq))),
     }
     assert conditional == []
+
+
+def _readers(stage: StageTemplates, secret: Any) -> list[str]:
+    """The roles any policy of either stack grants GetSecretValue on `secret`."""
+    wanted = _key(stage.ref(secret))
+    readers = []
+    for kind in ("stateful", "stateless"):
+        for resource in stage.resources(kind).values():
+            if resource["Type"] != "AWS::IAM::Policy":
+                continue
+            for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
+                actions = statement["Action"]
+                actions = [actions] if isinstance(actions, str) else actions
+                targets = statement["Resource"]
+                targets = targets if isinstance(targets, list) else [targets]
+                granted = {_key(stage.resolve_cross_stack(t)) for t in targets}
+                if "secretsmanager:GetSecretValue" in actions and wanted in granted:
+                    readers.extend(r["Ref"] for r in resource["Properties"]["Roles"])
+    return sorted(readers)
+
+
+def test_each_stripe_secret_is_read_by_its_own_role_only(stage: StageTemplates) -> None:
+    # One restricted key per purpose, each readable by one role (issue 13, item 7)
+    secrets = stage.stateful.stripe_secrets
+    s = stage.stateless
+    assert _readers(stage, secrets.payouts_key) == [stage.lid(s.payouts.run.role)]
+    assert _readers(stage, secrets.reconcile_key) == [stage.lid(s.reconciliation.reconcile.role)]
+    assert _readers(stage, secrets.webhook_signing_secret) == [stage.lid(s.api.receive.role)]
+    assert _readers(stage, secrets.operator_key) == []  # operators' own credentials read it
+    assert len({secrets.payouts_key, secrets.reconcile_key, secrets.operator_key}) == 3
 
 
 def test_only_the_send_role_reads_the_stream(stage: StageTemplates) -> None:

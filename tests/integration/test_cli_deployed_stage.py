@@ -20,6 +20,7 @@ from infra import constants as c
 from tests.integration.operations import ok, said, wardfund
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.table import Table
+from wardfund.adapters.stripe_keys import OPERATOR
 from wardfund.cli.target import STACK_OUTPUTS
 from wardfund.local.runtime import apply_environment
 from wardfund.settings import get_settings
@@ -29,7 +30,7 @@ CLI_OUTPUTS = [
     c.OUTPUT_TABLE_NAME,
     c.OUTPUT_IDEMPOTENCY_TABLE_NAME,
     c.OUTPUT_BANK_FILES_BUCKET,
-    c.OUTPUT_STRIPE_API_KEY_SECRET_NAME,
+    c.OUTPUT_STRIPE_OPERATOR_KEY_SECRET_NAME,
     c.OUTPUT_STRIPE_WEBHOOK_SECRET_NAME,
     c.OUTPUT_EVENTS_QUEUE_URL,
 ]
@@ -80,7 +81,7 @@ def _templates(stage: str) -> dict[str, dict[str, Any]]:
                 c.OUTPUT_TABLE_NAME: {"Ref": "Ledger"},
                 c.OUTPUT_IDEMPOTENCY_TABLE_NAME: {"Ref": "Idempotency"},
                 c.OUTPUT_BANK_FILES_BUCKET: {"Ref": "BankFiles"},
-                c.OUTPUT_STRIPE_API_KEY_SECRET_NAME: c.api_key_secret_name(stage),
+                c.OUTPUT_STRIPE_OPERATOR_KEY_SECRET_NAME: c.stripe_key_secret_name(stage, OPERATOR),
                 c.OUTPUT_STRIPE_WEBHOOK_SECRET_NAME: c.webhook_secret_name(stage),
             },
         },
@@ -135,7 +136,8 @@ def test_the_stage_outputs_become_the_settings_the_command_works_with() -> None:
         c.OUTPUT_TABLE_NAME: settings.table_name,
         c.OUTPUT_IDEMPOTENCY_TABLE_NAME: settings.idempotency_table_name,
         c.OUTPUT_BANK_FILES_BUCKET: settings.bank_files_bucket,
-        c.OUTPUT_STRIPE_API_KEY_SECRET_NAME: settings.stripe_api_key_secret_name,
+        # the CLI reads the operators' own restricted key, never the payout run's
+        c.OUTPUT_STRIPE_OPERATOR_KEY_SECRET_NAME: settings.stripe_api_key_secret_name,
         c.OUTPUT_STRIPE_WEBHOOK_SECRET_NAME: settings.stripe_webhook_secret_name,
         c.OUTPUT_EVENTS_QUEUE_URL: settings.events_queue_url,
     } == {key: outputs[key] for key in CLI_OUTPUTS}

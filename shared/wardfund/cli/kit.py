@@ -53,6 +53,7 @@ def kit(
     with command_errors():
         amounts = [pounds_to_pence(a, what="--monthly") for a in monthly.split(",") if a.strip()]
         target = connect()
+        target.stripe()  # the operator's Stripe key, checked before anything is made
         report = DynamoLedgerReport(target.table)
         sheet = prepare_kit(
             DynamoCampaignStore(target.table),

@@ -29,7 +29,7 @@ STACK_OUTPUTS = {
     "IdempotencyTableName": "IDEMPOTENCY_TABLE_NAME",
     "EventsQueueUrl": "EVENTS_QUEUE_URL",
     "BankFilesBucket": "BANK_FILES_BUCKET",
-    "StripeApiKeySecretName": "STRIPE_API_KEY_SECRET_NAME",
+    "StripeOperatorKeySecretName": "STRIPE_API_KEY_SECRET_NAME",  # the operator's own key
     "StripeWebhookSecretName": "STRIPE_WEBHOOK_SECRET_NAME",
 }
 _INSTEAD = "set TABLE_NAME etc., or use --local"
@@ -112,12 +112,20 @@ class Target:
             raise TargetError(f"cannot tell whose AWS credentials these are ({error})") from error
 
     def stripe(self) -> stripe.StripeClient:
-        from wardfund.adapters.secrets import read_secret
+        """A client with the operator's restricted key (`STRIPE_API_KEY`, else the stage's
+        operator key secret); a missing or unusable key is a clear `error:`, before any work."""
         from wardfund.adapters.stripe_gateway import stripe_client
+        from wardfund.adapters.stripe_keys import OPERATOR, checked_key, stripe_key
 
-        api_key = os.environ.get("STRIPE_API_KEY") or read_secret(
-            self.settings.stripe_api_key_secret_name, self.settings.secrets_max_age_seconds
-        )
+        given = os.environ.get("STRIPE_API_KEY")
+        if given:
+            api_key = checked_key(given, OPERATOR, "STRIPE_API_KEY")
+        else:
+            api_key = stripe_key(
+                self.settings.stripe_api_key_secret_name,
+                OPERATOR,
+                self.settings.secrets_max_age_seconds,
+            )
         return stripe_client(api_key, self.settings.stripe_api_base)
 
 

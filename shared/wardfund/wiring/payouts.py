@@ -9,7 +9,7 @@ from wardfund.adapters.dynamodb.table import Table
 from wardfund.adapters.s3_bank_files import S3BankFiles
 from wardfund.adapters.stripe_gateway import StripeTransfers
 from wardfund.settings import get_settings
-from wardfund.wiring.stripe_api import client
+from wardfund.wiring.stripe_api import payouts_client
 
 
 @cache
@@ -19,7 +19,10 @@ def payout_store() -> DynamoPayoutStore:
 
 @cache
 def transfers() -> StripeTransfers:
-    return StripeTransfers(client)
+    """The key is read and checked here, before the run writes anything: a missing or unusable
+    key stops it at the start with a message naming the secret (StripeKeyMissing)."""
+    payouts_client()
+    return StripeTransfers(payouts_client)
 
 
 @cache

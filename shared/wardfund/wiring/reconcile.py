@@ -8,7 +8,7 @@ from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.adapters.stripe_event_log import StripeEventLog
 from wardfund.settings import get_settings
-from wardfund.wiring.stripe_api import client
+from wardfund.wiring.stripe_api import reconcile_client
 
 
 @cache
@@ -18,4 +18,6 @@ def ledger_store() -> DynamoLedgerStore:
 
 @cache
 def event_log() -> StripeEventLog:
-    return StripeEventLog(client)
+    """The key is read and checked here, before anything is applied (StripeKeyMissing)."""
+    reconcile_client()
+    return StripeEventLog(reconcile_client)
