@@ -60,7 +60,7 @@ def layer_requirements() -> str:
         _uv(),
         "export",
         "--frozen",
-        "--no-dev",
+        "--no-default-groups",  # not the CLI's group nor dev: `[project] dependencies` only
         "--no-emit-project",
         "--no-hashes",
         "--no-header",
