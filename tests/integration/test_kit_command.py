@@ -218,6 +218,17 @@ def test_every_qr_code_on_the_sheet_decodes_to_its_link(stack: LocalStack, tmp_p
     assert PRINTED_IMPRINT in pdf_text
     assert f"How your data is used and your rights: {PRIVACY_URL}" in pdf_text
     assert "A ward assembly of " + campaign.name + ", with Common Ground." in pdf_text
+    # And Chromium prints the HTML sheet on one A4 page, the imprint on it
+    printed = tmp_path / "printed.pdf"
+    subprocess.run(
+        [CHROMIUM or "chromium", "--headless", "--no-sandbox", "--disable-gpu",
+         f"--user-data-dir={tmp_path / 'chromium-print'}", "--no-pdf-header-footer",
+         f"--print-to-pdf={printed}", html.resolve().as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    printed_text = pdftotext(printed)
+    assert printed_text.rstrip("\f").count("\f") == 0, "the sheet prints on more than one page"
+    assert PRINTED_IMPRINT in flat(printed_text)
     seen = squash(ocr(png))  # letters and digits only: OCR's spacing and dots vary
     for words in ("Printed by Quick Print Ltd", "Promoted by Sam Agent", "on behalf of Jo",
                   "Privacy: Common Ground collects your name", "commonground.example/privacy",

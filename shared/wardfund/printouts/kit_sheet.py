@@ -10,6 +10,7 @@ from wardfund.domain.kit import KitSheet
 from wardfund.printouts.html import environment
 
 QR_MM = 46.0
+HTML_QR_MM = 40.0  # smaller in the HTML: its print margins and the footer fit one A4 page
 QUIET_MODULES = 4
 A4_WIDTH, A4_HEIGHT, MARGIN = 210.0, 297.0, 16.0
 FOOTER_MM = 26.0  # the organisation, privacy line and imprint at the foot of the page
@@ -25,7 +26,7 @@ def sheet_html(sheet: KitSheet) -> str:
         code = qr_code(link.url)
         modules = code.symbol_size(scale=1, border=QUIET_MODULES)[0]
         svg = code.svg_inline(
-            scale=round(QR_MM / modules, 3), border=QUIET_MODULES, unit="mm", title=link.url
+            scale=round(HTML_QR_MM / modules, 3), border=QUIET_MODULES, unit="mm", title=link.url
         )
         codes.append((link, svg))
     return environment().get_template("kit_sheet.html.j2").render(sheet=sheet, codes=codes)
