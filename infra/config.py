@@ -39,6 +39,7 @@ class StageConfig:
     customer_portal_url: str | None = None
     payment_failed_emails: bool = c.DEFAULT_PAYMENT_FAILED_EMAILS
     permissibility_thresholds_pence: tuple[int, ...] = c.DEFAULT_PERMISSIBILITY_THRESHOLDS_PENCE
+    payout_concurrency: int = c.DEFAULT_PAYOUT_CONCURRENCY
 
     @property
     def is_prod(self) -> bool:
@@ -101,6 +102,7 @@ class StageConfig:
         if portal is not None and not _URL.match(portal):
             raise ConfigError(f"context '{c.CTX_CUSTOMER_PORTAL_URL}' must be an https URL")
         payment_failed = get(c.CTX_PAYMENT_FAILED_EMAILS)
+        concurrency = _payout_concurrency(get(c.CTX_PAYOUT_CONCURRENCY))
         return cls(
             stage=stage,
             payout_frequency=frequency,
@@ -123,7 +125,26 @@ class StageConfig:
             permissibility_thresholds_pence=_pence_list(
                 get(c.CTX_PERMISSIBILITY_THRESHOLDS_PENCE), c.CTX_PERMISSIBILITY_THRESHOLDS_PENCE
             ),
+            payout_concurrency=concurrency,
         )
+
+
+def _payout_concurrency(value: Any) -> int:
+    """Campaigns paid at once: within PAYOUT_CONCURRENCY_RANGE (Lambda's SQS mapping needs at
+    least 2; more than 50 would press on Stripe's rate limits)."""
+    if value is None or _text(value) == "":
+        return c.DEFAULT_PAYOUT_CONCURRENCY
+    low, high = c.PAYOUT_CONCURRENCY_RANGE
+    try:
+        number = int(_text(value))
+    except ValueError:
+        number = 0
+    if not low <= number <= high:
+        raise ConfigError(
+            f"context '{c.CTX_PAYOUT_CONCURRENCY}' must be a whole number {low}-{high}, "
+            f"got {value!r}"
+        )
+    return number
 
 
 def _text(value: Any) -> str:

@@ -13,6 +13,11 @@ from wardfund.adapters.stripe_keys import KeyPurpose, secret_name
 from wardfund.event_sources import (
     EVENTS_QUEUE_BATCH_SIZE,
     EVENTS_QUEUE_MAX_CONCURRENCY,
+    PAYOUT_TASK_ATTEMPTS,
+    PAYOUT_TASK_RETRY_SECONDS,
+    PAYOUT_TASKS_BATCH_SIZE,
+    PAYOUT_TASKS_MAX_CONCURRENCY,
+    PAYOUT_TASKS_MAX_RECEIVES,
     RECEIVE_RESERVED_CONCURRENCY,
     TABLE_STREAM_BATCH_SIZE,
     TABLE_STREAM_RETRY_ATTEMPTS,
@@ -50,6 +55,7 @@ CTX_ORGANISATION_NAME = "organisation_name"
 CTX_CUSTOMER_PORTAL_URL = "customer_portal_url"
 CTX_PAYMENT_FAILED_EMAILS = "payment_failed_emails"
 CTX_PERMISSIBILITY_THRESHOLDS_PENCE = "permissibility_thresholds_pence"
+CTX_PAYOUT_CONCURRENCY = "payout_concurrency"
 CTX_ACCOUNT = "account"
 CTX_REGION = "region"
 
@@ -102,9 +108,18 @@ PROCESS = FunctionSpec(
 RUN_PAYOUTS = FunctionSpec(
     key="RunPayouts",
     handler_file="functions/payouts/run.py",
-    description="Scheduled payout run: Stripe Connect transfers or bank-transfer CSV.",
+    description="Scheduled payout run: plan it (campaigns owed, Stripe balance) and queue one "
+    "task per campaign; the daily retry of held payouts; the run's deadline check.",
     memory_mb=512,
-    timeout_seconds=300,
+    timeout_seconds=60,
+)
+PAY_CAMPAIGN = FunctionSpec(
+    key="PayCampaign",
+    handler_file="functions/payouts/pay.py",
+    description="Payout task (SQS FIFO, one campaign): pay it by Stripe Connect transfer or "
+    "bank-file row; the run's last campaign writes the bank-transfer CSV and the summary.",
+    memory_mb=512,
+    timeout_seconds=60,
 )
 SEND_NOTIFICATIONS = FunctionSpec(
     key="SendNotifications",
@@ -129,9 +144,25 @@ RECONCILE = FunctionSpec(
     memory_mb=512,
     timeout_seconds=300,
 )
-FUNCTION_SPECS = (RECEIVE, PROCESS, RUN_PAYOUTS, SEND_NOTIFICATIONS, RAISE_ALERTS, RECONCILE)
+FUNCTION_SPECS = (
+    RECEIVE,
+    PROCESS,
+    RUN_PAYOUTS,
+    PAY_CAMPAIGN,
+    SEND_NOTIFICATIONS,
+    RAISE_ALERTS,
+    RECONCILE,
+)
 
-RUN_PAYOUTS_RESERVED_CONCURRENCY = 1  # a money path that must never run twice at once
+RUN_PAYOUTS_RESERVED_CONCURRENCY = 1  # plans a run: never two plans at once
+# Campaigns paid at once: the payout tasks mapping's maximum concurrency and the pay
+# function's reserved concurrency (context `payout_concurrency`; Lambda's mapping needs >= 2).
+DEFAULT_PAYOUT_CONCURRENCY = PAYOUT_TASKS_MAX_CONCURRENCY
+PAYOUT_CONCURRENCY_RANGE = (2, 50)
+PAYOUT_TASKS_BATCH = PAYOUT_TASKS_BATCH_SIZE
+PAYOUT_TASKS_RECEIVES = PAYOUT_TASKS_MAX_RECEIVES
+PAYOUT_TASKS_ATTEMPTS = PAYOUT_TASK_ATTEMPTS  # then the payout is held (pay function)
+PAYOUT_TASKS_RETRY_SECONDS = PAYOUT_TASK_RETRY_SECONDS
 RECEIVE_CONCURRENCY = RECEIVE_RESERVED_CONCURRENCY  # shared/wardfund/event_sources.py
 
 
@@ -161,9 +192,20 @@ LEDGER_TABLE_ACTIONS = (
     "dynamodb:UpdateItem",
     "dynamodb:ConditionCheckItem",
 )
+# The planner: campaigns and balances (Query, BatchGetItem), the run and its plan (PutItem,
+# BatchWriteItem), a stuck run finished (PutItem, UpdateItem).
 RUN_TABLE_ACTIONS = (
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+)
+# The pay function: a campaign's balance, lines and payouts (GetItem, Query), the payout's
+# transactions and the run's settling (Put, Update), the summary and alerts (PutItem).
+PAY_TABLE_ACTIONS = (
+    "dynamodb:GetItem",
     "dynamodb:Query",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
@@ -232,6 +274,12 @@ PAYOUT_SCHEDULE = WeeklySchedule(
     retry_attempts=3,
     max_event_age_hours=2,
 )
+# Every other day at the run's time: the daily retry of payouts held (Stripe's balance short,
+# or every attempt failed).
+HELD_PAYOUTS_SCHEDULE = replace(PAYOUT_SCHEDULE, weekday="TUE-SUN")
+# PAYOUT_DEADLINE_HOURS after the run: is it finished?
+PAYOUT_DEADLINE_SCHEDULE = replace(PAYOUT_SCHEDULE, hour="8")
+PAYOUT_RUN_LATE_METRIC = "PayoutRunLate"  # functions/payouts/run.py (Powertools metric)
 # An hour before the payout run; an invocation later than the run is pointless.
 RECONCILE_SCHEDULE = replace(PAYOUT_SCHEDULE, hour="5", max_event_age_hours=1)
 
@@ -295,6 +343,14 @@ def bank_files_bucket_name(stage: str, account: str, region: str) -> str:
 
 def payout_schedule_name(stage: str) -> str:
     return f"{resource_prefix(stage)}-weekly-payout-run"
+
+
+def held_payouts_schedule_name(stage: str) -> str:
+    return f"{resource_prefix(stage)}-daily-held-payouts"
+
+
+def payout_deadline_schedule_name(stage: str) -> str:
+    return f"{resource_prefix(stage)}-payout-run-deadline"
 
 
 def reconcile_schedule_name(stage: str) -> str:

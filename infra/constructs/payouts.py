@@ -1,4 +1,10 @@
-"""The weekly payout run: an EventBridge Scheduler schedule -> run handler.
+"""The payout run: EventBridge Scheduler schedules -> the run (planner) function -> one task per
+campaign on the payout tasks queue -> the pay function (infra/constructs/payout_tasks.py).
+
+Three schedules invoke the run function, each with its `kind`: the weekly run (Monday 06:00
+London), the daily retry of held payouts (06:00, Tuesday to Sunday) and the run's deadline
+check (Monday 08:00: a run not finished by then raises an alert and the `PayoutRunLate`
+metric, which an alarm watches).
 
 The schedule always fires weekly (Monday 06:00 Europe/London); with PAYOUT_FREQUENCY=fortnightly
 the handler itself skips off-weeks. Scheduler invokes the function asynchronously, so two things
@@ -11,6 +17,7 @@ the run writes the items, and the table's stream makes them due (see notificatio
 
 from __future__ import annotations
 
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -23,6 +30,7 @@ from infra import constants as c
 from infra.config import StageConfig
 from infra.constructs.dead_letter_queue import build_dead_letter_queue
 from infra.constructs.lambda_function import WardfundFunction
+from infra.constructs.payout_tasks import PayoutTasks
 from infra.constructs.schedules import weekly_lambda_schedule
 from wardfund.adapters.stripe_keys import PAYOUTS
 
@@ -42,16 +50,56 @@ class Payouts(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
+        self._stripe_key_secret_name = c.stripe_key_secret_name(self._config.stage, PAYOUTS)
         self.dlq = build_dead_letter_queue(
             self,
             "RunDlq",
             config,
             serves="the payout schedule target and of the run function's async invocations",
         )
+        self.tasks = PayoutTasks(
+            self,
+            "Tasks",
+            config=config,
+            layer=layer,
+            table=table,
+            api_key_secret=api_key_secret,
+            stripe_key_secret_name=self._stripe_key_secret_name,
+            bank_files_bucket=bank_files_bucket,
+        )
         self.run = self._build_run_function(
             layer, table, idempotency_table, api_key_secret, bank_files_bucket
         )
+        self.tasks.allow_sending(self.run)
         self.schedule, self.scheduler_role = self._build_schedule()
+        self.held_schedule = self._build_other_schedule(
+            "HeldPayouts",
+            c.held_payouts_schedule_name(config.stage),
+            c.HELD_PAYOUTS_SCHEDULE,
+            "held",
+            "Daily retry of payouts held (Stripe's available balance short, or a failed transfer).",
+        )
+        self.deadline_schedule = self._build_other_schedule(
+            "Deadline",
+            c.payout_deadline_schedule_name(config.stage),
+            c.PAYOUT_DEADLINE_SCHEDULE,
+            "deadline",
+            "The payout run's deadline: a run not finished by now raises an alert.",
+        )
+
+    @property
+    def pay(self) -> WardfundFunction:
+        return self.tasks.pay
+
+    def run_late_metric(self) -> cloudwatch.Metric:
+        """Deadline checks that found the run not finished: a Powertools metric, so it carries
+        the `service` dimension."""
+        return cloudwatch.Metric(
+            namespace=c.POWERTOOLS_METRICS_NAMESPACE,
+            metric_name=c.PAYOUT_RUN_LATE_METRIC,
+            dimensions_map={"service": c.POWERTOOLS_SERVICE_NAME},
+            statistic=cloudwatch.Stats.SUM,
+        )
 
     def _build_run_function(
         self,
@@ -73,7 +121,8 @@ class Payouts(Construct):
             environment={
                 "TABLE_NAME": table.table_name,
                 "IDEMPOTENCY_TABLE_NAME": idempotency_table.table_name,
-                "STRIPE_API_KEY_SECRET_NAME": c.stripe_key_secret_name(self._config.stage, PAYOUTS),
+                "STRIPE_API_KEY_SECRET_NAME": self._stripe_key_secret_name,
+                "PAYOUT_TASKS_QUEUE_URL": self.tasks.queue.queue_url,
                 "BANK_FILES_BUCKET": bank_files_bucket.bucket_name,
                 "PAYOUT_FREQUENCY": self._config.payout_frequency,
             },
@@ -98,7 +147,31 @@ class Payouts(Construct):
             description="Weekly campaign payout run (the handler skips off-weeks if fortnightly).",
             spec=c.PAYOUT_SCHEDULE,
             function=self.run.function,
-            payload={"scheduled_time": scheduler.ContextAttribute.scheduled_time, "schedule": name},
+            payload={
+                "scheduled_time": scheduler.ContextAttribute.scheduled_time,
+                "schedule": name,
+                "kind": "run",
+            },
             dead_letter_queue=self.dlq,
             purpose="payout run",
         )
+
+    def _build_other_schedule(
+        self, construct_id: str, name: str, spec: c.WeeklySchedule, kind: str, description: str
+    ) -> scheduler.Schedule:
+        """Each schedule in its own scope (its `WeeklySchedule` and `SchedulerRole`)."""
+        schedule, _ = weekly_lambda_schedule(
+            Construct(self, construct_id),
+            name=name,
+            description=description,
+            spec=spec,
+            function=self.run.function,
+            payload={
+                "scheduled_time": scheduler.ContextAttribute.scheduled_time,
+                "schedule": name,
+                "kind": kind,
+            },
+            dead_letter_queue=self.dlq,
+            purpose=f"payout run ({kind})",
+        )
+        return schedule

@@ -97,6 +97,7 @@ class StatelessStack(Stack):
         dead_letter_queues = {
             **self.messaging.dead_letter_queues,
             "Payouts": self.payouts.dlq,
+            "PayoutTasks": self.payouts.tasks.dlq,
             "Reconcile": self.reconciliation.dlq,
             "Alarms": self.notifications.alarms_dlq,
         }
@@ -115,6 +116,7 @@ class StatelessStack(Stack):
                 "Receive": self.api.receive.function,
                 "Process": self.processing.process.function,
                 "RunPayouts": self.payouts.run.function,
+                "PayCampaign": self.payouts.pay.function,
                 "SendNotifications": self.notifications.send.function,
                 "RaiseAlerts": self.notifications.alarms.function,
                 "Reconcile": self.reconciliation.reconcile.function,
@@ -125,6 +127,13 @@ class StatelessStack(Stack):
             self.reconciliation.not_reconciled_metric(),
             "the weekly reconciliation left Stripe events unapplied (waiting for another event, "
             "or unreadable); see the Reconcile function's log",
+        )
+        self.monitoring.watch_metric(
+            "PayoutRunLate",
+            self.payouts.run_late_metric(),
+            "the payout run was not finished by its deadline (Monday 08:00 London): campaigns "
+            "not yet settled; see the alert email, the payout tasks queue and its dead-letter "
+            "queue",
         )
         CfnOutput(
             self,

@@ -24,6 +24,7 @@ class Settings:
     idempotency_table_name: str  # Powertools idempotency records
     events_queue_url: str = ""  # SQS queue of verified Stripe events
     bank_files_bucket: str = ""  # S3 bucket for bank-transfer CSVs
+    payout_tasks_queue_url: str = ""  # SQS FIFO queue: one task per campaign of a payout run
     stripe_webhook_secret_name: str = ""  # Secrets Manager names, never the values
     stripe_api_key_secret_name: str = ""
     stripe_api_base: str | None = None  # only for the local Stripe stand-in
@@ -116,6 +117,7 @@ def get_settings() -> Settings:
         idempotency_table_name=_env("IDEMPOTENCY_TABLE_NAME"),
         events_queue_url=_env("EVENTS_QUEUE_URL"),
         bank_files_bucket=_env("BANK_FILES_BUCKET"),
+        payout_tasks_queue_url=_env("PAYOUT_TASKS_QUEUE_URL"),
         stripe_webhook_secret_name=_env("STRIPE_WEBHOOK_SECRET_NAME"),
         stripe_api_key_secret_name=_env("STRIPE_API_KEY_SECRET_NAME"),
         stripe_api_base=_env("STRIPE_API_BASE") or None,

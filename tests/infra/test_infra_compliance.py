@@ -25,14 +25,23 @@ EXPECTED_ACKNOWLEDGMENTS = {
     "Stateful/StripeSecrets/OperatorKey": {"AwsSolutions-SMG4"},
     "Stateless/DonationsApi/HttpApi/POST--stripe--webhook": {"AwsSolutions-APIG4"},
     "Stateless/Payouts/RunDlq": {"AwsSolutions-SQS3"},
+    "Stateless/Payouts/Tasks/TasksDlq": {"AwsSolutions-SQS3"},
     "Stateless/Reconciliation/ReconcileDlq": {"AwsSolutions-SQS3"},
     "Stateless/Messaging/NotificationsDlq": {"AwsSolutions-SQS3"},
     "Stateless/Notifications/AlarmsDlq": {"AwsSolutions-SQS3"},
-    "Stateless/Payouts/SchedulerRole/DefaultPolicy": {
-        "AwsSolutions-IAM5[Resource::<PayoutsRunFunction33C0DDF2.Arn>:*]"
+    **{
+        f"Stateless/Payouts/{scope}SchedulerRole/DefaultPolicy": {
+            "AwsSolutions-IAM5[Resource::<PayoutsRunFunction33C0DDF2.Arn>:*]"
+        }
+        for scope in ("", "HeldPayouts/", "Deadline/")
     },
     "Stateless/Reconciliation/SchedulerRole/DefaultPolicy": {
         "AwsSolutions-IAM5[Resource::<ReconciliationReconcileFunctionC190012C.Arn>:*]"
+    },
+    "Stateless/Payouts/Tasks/Pay/Role/DefaultPolicy": {
+        "AwsSolutions-IAM5[Resource::*]",
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::wardfund-{stage}-bank-files-"
+        "<AWS::AccountId>-<AWS::Region>/*]",
     },
     "Stateless/Payouts/Run/Role/DefaultPolicy": {
         "AwsSolutions-IAM5[Resource::*]",
@@ -59,6 +68,7 @@ EXPECTED_ACKNOWLEDGMENTS = {
             "DonationsApi/Receive",
             "EventProcessing/Process",
             "Payouts/Run",
+            "Payouts/Tasks/Pay",
             "Notifications/Send",
             "Notifications/Alarms",
             "Reconciliation/Reconcile",
@@ -146,6 +156,7 @@ def test_alarm_on_every_dlq_every_function_and_unreconciled_events(synth: Synthe
             s.messaging.events_dlq,
             s.messaging.notifications_dlq,
             s.payouts.dlq,
+            s.payouts.tasks.dlq,
             s.reconciliation.dlq,
             s.notifications.alarms_dlq,
         ]
@@ -155,11 +166,12 @@ def test_alarm_on_every_dlq_every_function_and_unreconciled_events(synth: Synthe
             s.api.receive.function,
             s.processing.process.function,
             s.payouts.run.function,
+            s.payouts.pay.function,
             s.notifications.send.function,
             s.notifications.alarms.function,
             s.reconciliation.reconcile.function,
         ]
-        assert len(alarms) == len(dlqs) + len(functions) + 1
+        assert len(alarms) == len(dlqs) + len(functions) + 1 + 1
         for alarm in alarms:
             assert alarm["AlarmActions"] == [topic]
             assert alarm["OKActions"] == [topic]

@@ -185,6 +185,7 @@ def test_prod_keeps_dead_letter_queues_and_logs(prod: StageTemplates, dev: Stage
             s.messaging.events_dlq,
             s.messaging.notifications_dlq,
             s.payouts.dlq,
+            s.payouts.tasks.dlq,
             s.reconciliation.dlq,
             s.notifications.alarms_dlq,
         ]
@@ -195,7 +196,7 @@ def test_prod_keeps_dead_letter_queues_and_logs(prod: StageTemplates, dev: Stage
         log_groups = [
             r for r in stage.resources("stateless").values() if r["Type"] == "AWS::Logs::LogGroup"
         ]
-        assert len(log_groups) == 7  # six functions + API access logs
+        assert len(log_groups) == 8  # seven functions + API access logs
         assert {r["DeletionPolicy"] for r in log_groups} == {policy}
 
 

@@ -29,6 +29,7 @@ def _functions(stage: StageTemplates) -> dict[str, Any]:
         "receive": s.api.receive,
         "process": s.processing.process,
         "run": s.payouts.run,
+        "pay": s.payouts.pay,
         "send": s.notifications.send,
         "alarms": s.notifications.alarms,
         "reconcile": s.reconciliation.reconcile,
@@ -39,11 +40,11 @@ def _function_json(stage: StageTemplates, name: str) -> dict[str, Any]:
     return stage.resource(_functions(stage)[name].function)["Properties"]
 
 
-def test_exactly_six_functions_with_one_shared_layer(dev: StageTemplates) -> None:
+def test_exactly_seven_functions_with_one_shared_layer(dev: StageTemplates) -> None:
     # Given the dev stateless stack
     template = dev.stateless_template
-    # Then it declares the six handlers and one dependency layer, nothing else
-    template.resource_count_is("AWS::Lambda::Function", 6)
+    # Then it declares the seven handlers and one dependency layer, nothing else
+    template.resource_count_is("AWS::Lambda::Function", 7)
     template.resource_count_is("AWS::Lambda::LayerVersion", 1)
     template.has_resource_properties(
         "AWS::Lambda::LayerVersion",
@@ -56,7 +57,8 @@ def test_exactly_six_functions_with_one_shared_layer(dev: StageTemplates) -> Non
     [
         ("receive", "functions.donations.receive.handler", 256, 10),
         ("process", "functions.donations.process.handler", 512, 30),
-        ("run", "functions.payouts.run.handler", 512, 300),
+        ("run", "functions.payouts.run.handler", 512, 60),
+        ("pay", "functions.payouts.pay.handler", 512, 60),
         ("send", "functions.notifications.send.handler", 256, 60),
         ("alarms", "functions.notifications.alarms.handler", 256, 30),
         ("reconcile", "functions.reconcile.run.handler", 512, 300),
@@ -142,8 +144,9 @@ def test_run_environment_and_concurrency(synth: Synthesis, stage_name: str, freq
         "STRIPE_API_KEY_SECRET_NAME": f"wardfund/{stage_name}/stripe/payouts-key",
         "BANK_FILES_BUCKET": _bucket_name(stage_name),
         "PAYOUT_FREQUENCY": frequency,
+        "PAYOUT_TASKS_QUEUE_URL": stage.ref(stage.stateless.payouts.tasks.queue),
     }
-    # A money path: never two runs at once; failed async invocations land in the run DLQ
+    # Never two plans at once; failed async invocations land in the run DLQ
     assert props["ReservedConcurrentExecutions"] == 1
     assert props["DeadLetterConfig"] == {"TargetArn": stage.arn(stage.stateless.payouts.dlq)}
     stage.stateless_template.has_resource_properties(
@@ -165,6 +168,7 @@ def test_run_and_receive_have_reserved_concurrency_and_no_other(dev: StageTempla
     assert RECEIVE_RESERVED_CONCURRENCY == 20
     for name in ("process", "send", "alarms", "reconcile"):
         assert "ReservedConcurrentExecutions" not in _function_json(dev, name)
+    # the pay function's is the payout concurrency (tests/infra/test_infra_payout_fanout.py)
 
 
 def test_send_environment_dev_defaults(dev: StageTemplates) -> None:
@@ -320,4 +324,4 @@ def test_no_handler_runs_from_an_unexpected_path(dev: StageTemplates) -> None:
         "AWS::Lambda::Function",
         {"Handler": Match.string_like_regexp(r"^functions\.[a-z_]+\.[a-z_]+\.handler$")},
     )
-    assert json.dumps(dev.stateless_template.to_json()).count('"Handler"') == 6
+    assert json.dumps(dev.stateless_template.to_json()).count('"Handler"') == 7

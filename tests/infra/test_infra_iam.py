@@ -162,6 +162,7 @@ def test_run_payouts_role(stage: StageTemplates) -> None:
     table_actions = (
         "dynamodb:GetItem",
         "dynamodb:BatchGetItem",
+        "dynamodb:BatchWriteItem",
         "dynamodb:Query",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
@@ -176,8 +177,9 @@ def test_run_payouts_role(stage: StageTemplates) -> None:
             stage.ref(stage.stateful.stripe_secrets.payouts_key),
         )
         | _each(["s3:PutObject"], _objects_of_bank_bucket(stage.config.stage))
-        # the function's own async-failure DLQ (and nothing else: the run queues no emails)
+        # the function's own async-failure DLQ, and the run's tasks (no emails are queued)
         | _each(["sqs:SendMessage"], stage.arn(payouts.dlq))
+        | _each(["sqs:SendMessage"], stage.arn(payouts.tasks.queue))
     )
     assert conditional == []
 
@@ -282,7 +284,9 @@ def test_each_stripe_secret_is_read_by_its_own_role_only(stage: StageTemplates) 
     # One restricted key per purpose, each readable by one role (issue 13, item 7)
     secrets = stage.stateful.stripe_secrets
     s = stage.stateless
-    assert _readers(stage, secrets.payouts_key) == [stage.lid(s.payouts.run.role)]
+    assert _readers(stage, secrets.payouts_key) == sorted(
+        [stage.lid(s.payouts.run.role), stage.lid(s.payouts.pay.role)]
+    )
     assert _readers(stage, secrets.reconcile_key) == [stage.lid(s.reconciliation.reconcile.role)]
     assert _readers(stage, secrets.webhook_signing_secret) == [stage.lid(s.api.receive.role)]
     assert _readers(stage, secrets.operator_key) == []  # operators' own credentials read it
@@ -305,7 +309,7 @@ def test_each_function_has_its_own_role_without_managed_policies(stage: StageTem
         r for r in stage.resources("stateless").values() if r["Type"] == "AWS::Lambda::Function"
     ]
     roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions]
-    assert len(set(roles)) == len(functions) == 6
+    assert len(set(roles)) == len(functions) == 7
     for role_id in roles:
         role = stage.resources("stateless")[role_id]["Properties"]
         assert "ManagedPolicyArns" not in role

@@ -125,6 +125,7 @@ def _dead_letter_queues(stage: StageTemplates) -> list[Any]:
         s.messaging.events_dlq,
         s.messaging.notifications_dlq,
         s.payouts.dlq,
+        s.payouts.tasks.dlq,
         s.reconciliation.dlq,
         s.notifications.alarms_dlq,
     ]
@@ -139,11 +140,13 @@ def test_every_queue_is_encrypted_and_refuses_plain_http(
     for stage in (dev, prod):
         resources = stage.resources("stateless")
         queues = [lid for lid, r in resources.items() if r["Type"] == "AWS::SQS::Queue"]
-        # the events queue and the dead-letter queues; no notifications work queue any more
-        assert set(queues) == {stage.lid(stage.stateless.messaging.events_queue)} | {
+        # the events and payout tasks queues and the dead-letter queues; no notifications work
+        # queue any more
+        work = {stage.stateless.messaging.events_queue, stage.stateless.payouts.tasks.queue}
+        assert set(queues) == {stage.lid(q) for q in work} | {
             stage.lid(q) for q in _dead_letter_queues(stage)
         }
-        assert len(queues) == (6 if stage is dev else 7)
+        assert len(queues) == (8 if stage is dev else 9)
         for lid in queues:
             assert resources[lid]["Properties"]["SqsManagedSseEnabled"] is True
         policies = [r for r in resources.values() if r["Type"] == "AWS::SQS::QueuePolicy"]
@@ -171,8 +174,8 @@ def test_events_queue_mapping_reports_batch_item_failures(dev: StageTemplates) -
         },
     )
     assert EVENTS_QUEUE_MAX_CONCURRENCY == 5
-    # the events queue and the table's stream; nothing else triggers a function
-    dev.stateless_template.resource_count_is("AWS::Lambda::EventSourceMapping", 2)
+    # the events queue, the payout tasks queue and the table's stream; nothing else
+    dev.stateless_template.resource_count_is("AWS::Lambda::EventSourceMapping", 3)
 
 
 # --- table stream -> notifications ------------------------------------------------------------
@@ -251,7 +254,8 @@ def test_alarm_topic_delivers_dlq_alarms_to_the_alarms_function(
 
 def test_payout_schedule_fires_monday_0600_london(dev: StageTemplates) -> None:
     payouts = dev.stateless.payouts
-    dev.stateless_template.resource_count_is("AWS::Scheduler::Schedule", 2)
+    # the weekly run, the daily retry of held payouts, the run's deadline, reconciliation
+    dev.stateless_template.resource_count_is("AWS::Scheduler::Schedule", 4)
     schedule = dev.resource(payouts.schedule)["Properties"]
     assert schedule["Name"] == "wardfund-dev-weekly-payout-run"
     assert schedule["ScheduleExpression"] == "cron(0 6 ? * MON *)"
@@ -263,6 +267,7 @@ def test_payout_schedule_fires_monday_0600_london(dev: StageTemplates) -> None:
     assert json.loads(target["Input"]) == {
         "scheduled_time": "<aws.scheduler.scheduled-time>",
         "schedule": "wardfund-dev-weekly-payout-run",
+        "kind": "run",
     }
     assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 7200, "MaximumRetryAttempts": 3}
     assert target["DeadLetterConfig"] == {"Arn": dev.arn(payouts.dlq)}

@@ -29,7 +29,6 @@ from wardfund.local.runtime import apply_environment
 from wardfund.local.stack import LocalStack
 from wardfund.local.stripe_world import Donor, StripeWorld
 from wardfund.services.campaigns import register_campaign
-from wardfund.services.run_payouts import PayoutRunIncomplete
 
 GIFT_AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)
 RUN_1 = datetime(2026, 6, 8, 6, 0, tzinfo=LONDON)  # Mondays 06:00 London, as scheduled
@@ -202,7 +201,7 @@ def test_campaign_without_connect_gets_a_row_in_the_bank_file(stack: LocalStack)
 
 
 # ----------------------------------------------------------------------------- failures
-def test_stripe_500_fails_the_run_and_the_retry_pays_exactly_once(
+def test_stripe_500s_are_tried_again_and_pay_exactly_once(
     stripe_faults_cleared: LocalStack,
 ) -> None:
     stack = stripe_faults_cleared
@@ -211,22 +210,52 @@ def test_stripe_500_fails_the_run_and_the_retry_pays_exactly_once(
     give(stack, StripeWorld(), GIFT_AT, campaign, 1000)
     stack.stripe.fail_next(5, 500)
 
-    # When the run fires (the SDK tries three times and gets three 500s)
-    with pytest.raises(PayoutRunIncomplete):
-        stack.fire_payout_schedule(RUN_1)
+    # When the run fires: the campaign's first attempt gets three 500s (the SDK tries three
+    # times), its task is delivered again, and the second gets two more, then an answer
+    result = stack.fire_payout_schedule(RUN_1)
 
-    # Then nothing was transferred, and the payout is recorded as pending
-    assert transfers_to(stack, campaign) == []
-    assert [item["status"] for item in payout_items(stack, campaign)] == ["pending"]
-
-    # When the schedule retries the same time (two more 500s, then success)
-    stack.fire_payout_schedule(RUN_1)
-
-    # Then it resumes the same payout: exactly one transfer, no new payout item
+    # Then it resumed the same payout: exactly one transfer, no second payout item
     assert [t["amount"] for t in transfers_to(stack, campaign)] == [800]
     items = payout_items(stack, campaign)
     assert [(i["status"], i["amount"]) for i in items] == [("paid", 800)]
     assert figures(stack, campaign).paid_out == 800
+    # And the run finished with nothing failed, after one attempt was tried again
+    assert result["finished"] is True
+    assert result["failed"] == {}
+    assert result["workers"]["failed"] == 1
+
+
+def test_a_payout_every_attempt_failed_is_held_and_the_daily_retry_makes_it(
+    stripe_faults_cleared: LocalStack,
+) -> None:
+    stack = stripe_faults_cleared
+    # Given a Connect campaign owed £8, and Stripe failing all three attempts (3 tries each)
+    campaign = connect_campaign(stack)
+    give(stack, StripeWorld(), GIFT_AT, campaign, 1000)
+    stack.stripe.fail_next(9, 500)
+
+    # When the run fires
+    result = stack.fire_payout_schedule(RUN_1)
+
+    # Then the run still finishes, with the payout recorded and held, and says why
+    assert result["finished"] is True
+    assert "HTTP 500" in result["failed"][campaign.campaign_id]
+    assert transfers_to(stack, campaign) == []
+    assert [item["status"] for item in payout_items(stack, campaign)] == ["pending"]
+
+    # When the daily retry comes the next morning, after Stripe forgot the keys
+    stack.stripe.forget_idempotency_keys()
+    retry = stack.fire_held_payouts(RUN_1 + timedelta(days=1))
+
+    # Then it makes the held payout once, and reports it as completing the Monday run's
+    assert [t["amount"] for t in transfers_to(stack, campaign)] == [800]
+    assert [item["status"] for item in payout_items(stack, campaign)] == ["paid"]
+    assert retry["paid"] == [
+        {"campaign": campaign.campaign_id, "amount_pence": 800, "status": "paid"}
+    ]
+    assert figures(stack, campaign).paid_out == 800
+    # And the next day's retry has nothing to do: no run is recorded
+    assert stack.fire_held_payouts(RUN_1 + timedelta(days=2))["campaigns"] == 0
 
 
 # ----------------------------------------------------------------------------- carrying

@@ -1,4 +1,5 @@
-"""EventBridge Scheduler: the payout schedule, and what it sends the payout function."""
+"""EventBridge Scheduler: the payout schedules (the weekly run, the daily retry of held
+payouts, the run's deadline check), and what each sends the payout function."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ if TYPE_CHECKING:
     from mypy_boto3_scheduler.client import EventBridgeSchedulerClient
 
 PAYOUT_CRON = "cron(0 6 ? * MON *)"
+HELD_PAYOUTS_CRON = "cron(0 6 ? * TUE-SUN *)"  # the daily retry of held payouts
+PAYOUT_DEADLINE_CRON = "cron(0 8 ? * MON *)"  # PAYOUT_DEADLINE_HOURS after the run
 TIME_ZONE = "Europe/London"
 SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 
 
-def payout_input(schedule_name: str) -> str:
-    return json.dumps({"scheduled_time": SCHEDULED_TIME, "schedule": schedule_name})
+def payout_input(schedule_name: str, kind: str = "run") -> str:
+    """`kind`: `run`, `held` or `deadline` (functions/payouts/run.py)."""
+    return json.dumps({"scheduled_time": SCHEDULED_TIME, "schedule": schedule_name, "kind": kind})
 
 
 @dataclass(frozen=True)
@@ -42,16 +46,25 @@ class PayoutSchedule:
     def __init__(self, client: EventBridgeSchedulerClient | None = None) -> None:
         self.client: EventBridgeSchedulerClient = client or boto3.client("scheduler")
 
-    def ensure(self, name: str, target_arn: str, role_arn: str, dead_letter_arn: str) -> None:
+    def ensure(
+        self,
+        name: str,
+        target_arn: str,
+        role_arn: str,
+        dead_letter_arn: str,
+        *,
+        cron: str = PAYOUT_CRON,
+        kind: str = "run",
+    ) -> None:
         self.client.create_schedule(
             Name=name,
-            ScheduleExpression=PAYOUT_CRON,
+            ScheduleExpression=cron,
             ScheduleExpressionTimezone=TIME_ZONE,
             FlexibleTimeWindow={"Mode": "OFF"},
             Target={
                 "Arn": target_arn,
                 "RoleArn": role_arn,
-                "Input": payout_input(name),
+                "Input": payout_input(name, kind),
                 "RetryPolicy": {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
                 "DeadLetterConfig": {"Arn": dead_letter_arn},
             },

@@ -6,20 +6,27 @@ we read has the shape its resource classes declare.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 import stripe
 from stripe._api_version import _ApiVersion
 
 from wardfund.domain.calendar import utc_key
-from wardfund.services.ports import TransferFailed
+from wardfund.services.ports import BalanceInsufficient, TransferFailed
 
 PINNED_API_VERSION = _ApiVersion.CURRENT
 # A transfer answers in a second or two. stripe-python's default wait is 80 s per try, so a
 # hung connection with its two retries would hold the payout run for four minutes; at 20 s a
 # try is still generous, and a retry replays the first try's result (same idempotency key).
 TIMEOUT_SECONDS = 20
+RATE_LIMIT_TRIES = 5
+RATE_LIMIT_FIRST_WAIT = 0.5
+RATE_LIMIT_MAX_WAIT = 8.0
+T = TypeVar("T")
 
 
 def stripe_client(api_key: str, api_base: str | None = None) -> stripe.StripeClient:
@@ -37,11 +44,50 @@ def transfer_group(run_at: datetime) -> str:
     return f"payout-run-{utc_key(run_at)}"
 
 
-class StripeTransfers:
-    """Pays a campaign's Connect account; the payout id makes a repeat a replay, not a payment."""
+def rate_limit_wait(attempt: int) -> float:
+    """Seconds to wait after the `attempt`-th 429 (0-based): doubling from 0.5 s up to 8 s,
+    with jitter so workers that were refused together do not come back together."""
+    ceiling = min(RATE_LIMIT_FIRST_WAIT * float(2**attempt), RATE_LIMIT_MAX_WAIT)
+    return ceiling * (0.5 + random.random() / 2)  # noqa: S311 (jitter, not a secret)
 
-    def __init__(self, client: Callable[[], stripe.StripeClient]) -> None:
+
+def _refusal(error: stripe.StripeError, what: str) -> TransferFailed:
+    """Stripe's `balance_insufficient` (docs.stripe.com/error-codes) is told apart: the
+    payout waits for balance; anything else is a failure to retry."""
+    detail = f"{type(error).__name__}, HTTP {error.http_status}"
+    if error.code == "balance_insufficient":
+        return BalanceInsufficient(
+            f"Stripe refused {what}: not enough available balance ({detail}, balance_insufficient)"
+        )
+    return TransferFailed(f"Stripe refused or did not answer {what} ({detail})")
+
+
+class StripeTransfers:
+    """Pays a campaign's Connect account; the payout id makes a repeat a replay, not a payment.
+
+    stripe-python retries connection errors, 409s and 5xx itself (same idempotency key); a
+    429 (rate limited) it does not, so each call here waits and tries again, up to
+    RATE_LIMIT_TRIES times (docs.stripe.com/rate-limits asks for exponential back-off).
+    """
+
+    def __init__(
+        self,
+        client: Callable[[], stripe.StripeClient],
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._client = client
+        self._sleep = sleep
+
+    def _call(self, call: Callable[[], T], what: str) -> T:
+        for attempt in range(RATE_LIMIT_TRIES):
+            try:
+                return call()
+            except stripe.StripeError as error:
+                if error.http_status == 429 and attempt + 1 < RATE_LIMIT_TRIES:
+                    self._sleep(rate_limit_wait(attempt))
+                    continue
+                raise _refusal(error, what) from error
+        raise AssertionError("unreachable: the last try returns or raises")
 
     def transfer(
         self,
@@ -52,8 +98,8 @@ class StripeTransfers:
         campaign_id: str,
         run_at: datetime,
     ) -> str:
-        try:
-            transfer = self._client().v1.transfers.create(
+        transfer = self._call(
+            lambda: self._client().v1.transfers.create(
                 params={
                     "amount": amount,
                     "currency": "gbp",
@@ -63,18 +109,16 @@ class StripeTransfers:
                     "metadata": {"campaign": campaign_id, "payout": idempotency_key},
                 },
                 options={"idempotency_key": idempotency_key},
-            )
-        except stripe.StripeError as error:
-            raise TransferFailed(
-                f"Stripe refused or did not answer ({type(error).__name__}, "
-                f"HTTP {error.http_status})"
-            ) from error
+            ),
+            "the transfer",
+        )
         return str(transfer.id)
 
     def find_transfer(self, *, idempotency_key: str, run_at: datetime) -> str | None:
         """Stripe keeps an idempotency key for about a day; a payout resumed later looks for
         its transfer (same run's group, its payout id in the metadata) before paying."""
-        try:
+
+        def look() -> str | None:
             page = self._client().v1.transfers.list(
                 params={"transfer_group": transfer_group(run_at), "limit": 100}
             )
@@ -82,9 +126,12 @@ class StripeTransfers:
                 metadata = transfer.metadata.to_dict() if transfer.metadata else {}
                 if metadata.get("payout") == idempotency_key:
                     return str(transfer.id)
-        except stripe.StripeError as error:
-            raise TransferFailed(
-                f"Stripe did not list the run's transfers ({type(error).__name__}, "
-                f"HTTP {error.http_status})"
-            ) from error
-        return None
+            return None
+
+        return self._call(look, "to list the run's transfers")
+
+    def available_balance(self) -> int:
+        """The platform's available GBP balance in pence: what transfers can draw on
+        (docs.stripe.com/api/balance/balance_object: `available`, per currency)."""
+        balance = self._call(lambda: self._client().v1.balance.retrieve(), "the balance")
+        return sum(part.amount for part in balance.available if part.currency == "gbp")

@@ -13,7 +13,9 @@ class CampaignRunLine:
     """`to_date`: the campaign's figures at the run, before this run's payout.
     `carried`: what is owed but not paid (negative after a refund that followed a payout).
     `resumed_from`: set when the line completes a payout an earlier run recorded but could
-    not make (its figures are in that run's report)."""
+    not make (its figures are in that run's report).
+    `held_for_balance`: the payout is recorded but waits for Stripe's available balance
+    (`failure` says why; a daily retry makes it): one alert for the run, not one each."""
 
     campaign_id: str
     name: str
@@ -25,6 +27,7 @@ class CampaignRunLine:
     carried: int = 0
     failure: str | None = None
     resumed_from: datetime | None = None
+    held_for_balance: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,10 @@ class RunReport:
     @property
     def failures(self) -> dict[str, str]:
         return {line.campaign_id: line.failure for line in self.lines if line.failure}
+
+    @property
+    def held_for_balance(self) -> tuple[CampaignRunLine, ...]:
+        return tuple(line for line in self.lines if line.held_for_balance)
 
     @property
     def paid_by_bank(self) -> tuple[CampaignRunLine, ...]:

@@ -9,11 +9,18 @@ from typing import Any
 
 import boto3
 
-from wardfund.adapters.scheduler import PayoutSchedule
+from wardfund.adapters.scheduler import (
+    HELD_PAYOUTS_CRON,
+    PAYOUT_CRON,
+    PAYOUT_DEADLINE_CRON,
+    PayoutSchedule,
+)
+from wardfund.event_sources import PAYOUT_TASKS_MAX_RECEIVES
 
 ACCOUNT = "000000000000"
 REGION = "eu-west-2"
 MAX_RECEIVES = 10
+PAYOUT_TASKS_VISIBILITY_SECONDS = 360  # 6 x the pay function's 60 s, as deployed
 STREAM_VIEW = "NEW_AND_OLD_IMAGES"
 SENDER_DOMAIN = "wardfund.example"
 EMAIL_SETTINGS = {
@@ -41,6 +48,10 @@ class LocalResources:
     api_key_secret_name: str
     webhook_secret: str
     payout_schedule_name: str
+    payout_tasks_queue_url: str = ""
+    payout_tasks_dlq_url: str = ""
+    held_payouts_schedule_name: str = ""
+    payout_deadline_schedule_name: str = ""
 
     def environment(self) -> dict[str, str]:
         return {
@@ -48,6 +59,7 @@ class LocalResources:
             "IDEMPOTENCY_TABLE_NAME": self.idempotency_table_name,
             "EVENTS_QUEUE_URL": self.events_queue_url,
             "BANK_FILES_BUCKET": self.bank_files_bucket,
+            "PAYOUT_TASKS_QUEUE_URL": self.payout_tasks_queue_url,
             "STRIPE_WEBHOOK_SECRET_NAME": self.webhook_secret_name,
             "STRIPE_API_KEY_SECRET_NAME": self.api_key_secret_name,
             "SES_CONFIGURATION_SET": self.ses_configuration_set,
@@ -95,6 +107,48 @@ def _queue_with_dlq(name: str, visibility_timeout: int) -> tuple[str, str]:
     return url, dlq_url
 
 
+def _fifo_queue_with_dlq(name: str, visibility_timeout: int, max_receives: int) -> tuple[str, str]:
+    """A FIFO queue (as the payout tasks queue) and its FIFO dead-letter queue."""
+    sqs = boto3.client("sqs")
+    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq.fifo", Attributes={"FifoQueue": "true"})[
+        "QueueUrl"
+    ]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receives})
+    url = sqs.create_queue(
+        QueueName=f"{name}.fifo",
+        Attributes={
+            "FifoQueue": "true",
+            "RedrivePolicy": policy,
+            "VisibilityTimeout": str(visibility_timeout),
+        },
+    )["QueueUrl"]
+    return url, dlq_url
+
+
+def _payout_schedules(prefix: str) -> tuple[str, str, str]:
+    """The weekly run, the daily retry of held payouts and the run's deadline check, each
+    targeting the payout function as the CDK app's schedules do."""
+    boto3.client("sqs").create_queue(QueueName=f"{prefix}-schedule-dlq")
+    names = (
+        (f"{prefix}-weekly-payouts", PAYOUT_CRON, "run"),
+        (f"{prefix}-daily-held-payouts", HELD_PAYOUTS_CRON, "held"),
+        (f"{prefix}-payout-deadline", PAYOUT_DEADLINE_CRON, "deadline"),
+    )
+    for name, cron, kind in names:
+        PayoutSchedule().ensure(
+            name,
+            target_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-payouts",
+            role_arn=f"arn:aws:iam::{ACCOUNT}:role/{prefix}-scheduler",
+            dead_letter_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:{prefix}-schedule-dlq",
+            cron=cron,
+            kind=kind,
+        )
+    return names[0][0], names[1][0], names[2][0]
+
+
 def provision(prefix: str, stripe_api_key: str) -> LocalResources:
     stream_arn = _table(f"{prefix}-ledger", [("PK", "HASH"), ("SK", "RANGE")], stream=True)
     _table(f"{prefix}-idempotency", [("id", "HASH")])
@@ -112,13 +166,9 @@ def provision(prefix: str, stripe_api_key: str) -> LocalResources:
     manager = boto3.client("secretsmanager")
     manager.create_secret(Name=f"{prefix}/stripe-webhook-secret", SecretString=webhook_secret)
     manager.create_secret(Name=f"{prefix}/stripe-api-key", SecretString=stripe_api_key)
-    schedule_name = f"{prefix}-weekly-payouts"
-    boto3.client("sqs").create_queue(QueueName=f"{prefix}-schedule-dlq")
-    PayoutSchedule().ensure(
-        schedule_name,
-        target_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-payouts",
-        role_arn=f"arn:aws:iam::{ACCOUNT}:role/{prefix}-scheduler",
-        dead_letter_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:{prefix}-schedule-dlq",
+    schedule_name, held_name, deadline_name = _payout_schedules(prefix)
+    tasks, tasks_dlq = _fifo_queue_with_dlq(
+        f"{prefix}-payout-tasks", PAYOUT_TASKS_VISIBILITY_SECONDS, PAYOUT_TASKS_MAX_RECEIVES
     )
     return LocalResources(
         prefix=prefix,
@@ -134,4 +184,8 @@ def provision(prefix: str, stripe_api_key: str) -> LocalResources:
         api_key_secret_name=f"{prefix}/stripe-api-key",
         webhook_secret=webhook_secret,
         payout_schedule_name=schedule_name,
+        payout_tasks_queue_url=tasks,
+        payout_tasks_dlq_url=tasks_dlq,
+        held_payouts_schedule_name=held_name,
+        payout_deadline_schedule_name=deadline_name,
     )

@@ -14,6 +14,7 @@ HANDLER_MODULES = {
     "receive": "functions.donations.receive",
     "process": "functions.donations.process",
     "payouts": "functions.payouts.run",
+    "pay": "functions.payouts.pay",
     "notifications": "functions.notifications.send",
     "alarms": "functions.notifications.alarms",
 }

@@ -17,10 +17,14 @@ from typing import Any
 import stripe
 
 from wardfund.adapters.dynamodb.outbox_records import STREAM_FILTERS
+from wardfund.adapters.dynamodb.table import Table
 from wardfund.adapters.scheduler import PayoutSchedule
+from wardfund.event_sources import PAYOUT_TASKS_MAX_CONCURRENCY
 from wardfund.local.dead_letter_watch import DeadLetterWatch
 from wardfund.local.lambda_context import LocalLambdaContext
 from wardfund.local.moto_process import MotoProcess
+from wardfund.local.payout_outcome import run_outcome
+from wardfund.local.payout_workers import DrainReport, PayoutWorkers
 from wardfund.local.queue_worker import QueueWorker
 from wardfund.local.resources import REGION, LocalResources, provision, verify_sender
 from wardfund.local.runtime import (
@@ -32,11 +36,12 @@ from wardfund.local.runtime import (
 )
 from wardfund.local.sent_emails import SentEmail, count_sent_emails, read_sent_emails
 from wardfund.local.stream_worker import StreamWorker
-from wardfund.local.stripe_standin import StripeStandIn
+from wardfund.local.stripe_standin import DEFAULT_AVAILABLE_PENCE, StripeStandIn
 from wardfund.local.webhook_server import WebhookServer
 
 STRIPE_API_KEY = "sk_test_wardfund_local"
 POST_WORKERS = 4
+PLANNER_TIMEOUT_SECONDS = 60  # the payout function's, as deployed (infra/constants.py)
 BASE_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -52,8 +57,14 @@ BASE_ENVIRONMENT = {
 
 
 class LocalStack:
-    def __init__(self, payout_frequency: str = "weekly") -> None:
+    def __init__(
+        self,
+        payout_frequency: str = "weekly",
+        payout_concurrency: int = PAYOUT_TASKS_MAX_CONCURRENCY,
+    ) -> None:
         self.payout_frequency = payout_frequency
+        self.payout_concurrency = payout_concurrency
+        self.payout_workers: PayoutWorkers | None = None
         self.moto: MotoProcess | None = None
         self.stripe = StripeStandIn(STRIPE_API_KEY)
         self.webhooks: WebhookServer | None = None
@@ -102,6 +113,11 @@ class LocalStack:
             self.webhooks.stop()
         self.webhooks = WebhookServer(handlers["receive"]).start()
         self.worker = QueueWorker(self.resources.events_queue_url, handlers["process"])
+        self.payout_workers = PayoutWorkers(
+            self.resources.payout_tasks_queue_url, handlers["pay"], self.payout_concurrency
+        )
+        self.stripe.configure_transfers(latency_seconds=0.0, error_rate=0.0, error_status=500)
+        self.stripe.set_available_balance(DEFAULT_AVAILABLE_PENCE)
         self.stream = StreamWorker(
             self.resources.table_stream_arn,
             handlers["notifications"],
@@ -111,7 +127,11 @@ class LocalStack:
         self.watch = DeadLetterWatch(
             {
                 url.rsplit("/", 1)[1]: url
-                for url in (self.resources.events_dlq_url, self.resources.notifications_dlq_url)
+                for url in (
+                    self.resources.events_dlq_url,
+                    self.resources.notifications_dlq_url,
+                    self.resources.payout_tasks_dlq_url,
+                )
             },
             handlers["alarms"],
         )
@@ -207,15 +227,62 @@ class LocalStack:
         )
 
     def fire_payout_schedule(self, at: datetime) -> dict[str, Any]:
-        """Invokes the payout function exactly as the EventBridge schedule would at `at`."""
+        """Invokes the payout function exactly as the weekly EventBridge schedule would at
+        `at` (it plans the run and queues one task per campaign), then lets the payout
+        queue's workers pay every campaign (as the queue's event source mapping would, at
+        `payout_concurrency`); returns what the run came to (local/payout_outcome.py)."""
+        assert self.resources is not None
+        return self._fire(self.resources.payout_schedule_name, at)
+
+    def fire_held_payouts(self, at: datetime) -> dict[str, Any]:
+        """The daily schedule that retries held payouts, fired at `at`, and its tasks paid."""
+        assert self.resources is not None
+        return self._fire(self.resources.held_payouts_schedule_name, at)
+
+    def fire_payout_deadline(self, at: datetime) -> dict[str, Any]:
+        """The deadline check the schedule makes PAYOUT_DEADLINE_HOURS after a run."""
+        assert self.resources is not None
+        schedule = PayoutSchedule().read(self.resources.payout_deadline_schedule_name)
+        answer: dict[str, Any] = self._payouts(schedule.input_for(at), self._planner_context())
+        return answer
+
+    def plan_payouts(self, at: datetime) -> dict[str, Any]:
+        """Only the weekly schedule's invocation (the run planned, its tasks queued)."""
         assert self.resources is not None
         schedule = PayoutSchedule().read(self.resources.payout_schedule_name)
-        result: dict[str, Any] = self._payouts(
-            schedule.input_for(at), LocalLambdaContext("wardfund-payouts", timeout_seconds=300)
-        )
-        return result
+        answer: dict[str, Any] = self._payouts(schedule.input_for(at), self._planner_context())
+        return answer
+
+    def drain_payouts(self) -> DrainReport:
+        """Lets the payout queue's workers take every task there is (see PayoutWorkers)."""
+        assert self.payout_workers is not None
+        return self.payout_workers.drain()
+
+    def payout_run(self, at: datetime, planned: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What the run at `at` has come to so far (read from the table)."""
+        assert self.resources is not None
+        return run_outcome(Table(self.resources.table_name), at, planned or {}, DrainReport())
+
+    def set_payout_concurrency(self, concurrency: int) -> None:
+        """How many campaigns the payout workers pay at once (the mapping's maximum)."""
+        self.payout_concurrency = concurrency
+        if self.payout_workers is not None:
+            self.payout_workers.concurrency = concurrency
+
+    def _planner_context(self) -> LocalLambdaContext:
+        return LocalLambdaContext("wardfund-payouts", timeout_seconds=PLANNER_TIMEOUT_SECONDS)
+
+    def _fire(self, schedule_name: str, at: datetime) -> dict[str, Any]:
+        assert self.resources is not None
+        schedule = PayoutSchedule().read(schedule_name)
+        planned: dict[str, Any] = self._payouts(schedule.input_for(at), self._planner_context())
+        drained = self.drain_payouts()
+        return run_outcome(Table(self.resources.table_name), at, planned, drained)
 
     def dead_letters(self) -> int:
+        """Messages in the events and payout tasks dead-letter queues."""
         assert self.worker is not None
         assert self.resources is not None
-        return self.worker.depth(self.resources.events_dlq_url)
+        return self.worker.depth(self.resources.events_dlq_url) + self.worker.depth(
+            self.resources.payout_tasks_dlq_url
+        )

@@ -11,6 +11,9 @@ parameters replays the saved status and body with `Idempotent-Replayed: true`; w
 parameters it is an `idempotency_error`; requests that fail authentication or validation are
 not saved). Faults injected with `fail_next` model failures before the endpoint runs, so
 they are not saved under the key either (Stripe does save 500s raised *inside* an endpoint).
+For scale and failure tests, `configure_transfers` adds latency and a share of errors to
+transfers, and `set_available_balance` sets the available balance GET /v1/balance shows and
+transfers draw on (beyond it a transfer is refused with `balance_insufficient`).
 Standard library only.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import random
 import re
 import threading
 import time
@@ -83,6 +87,18 @@ def _decode_form(pairs: list[tuple[str, str]]) -> JSON:
     return decoded
 
 
+DEFAULT_AVAILABLE_PENCE = 10_000_000_000  # £100m: no run is short unless a test says so
+
+
+@dataclass(frozen=True)
+class TransferSettings:
+    """How POST /v1/transfers behaves (`StripeStandIn.configure_transfers`)."""
+
+    latency_seconds: float = 0.0
+    error_rate: float = 0.0
+    error_status: int = 500
+
+
 @dataclass(frozen=True)
 class _Saved:
     method: str
@@ -110,7 +126,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode() if length else ""
         standin = cast(_Server, self.server).standin
         status, payload, headers = standin.handle(self.command, self.path, dict(self.headers), body)
-        time.sleep(standin.reply_delay(self.command))
+        time.sleep(standin.reply_delay(self.command, self.path))
         data = json.dumps(payload, indent=2).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -136,6 +152,9 @@ class StripeStandIn:
         self._saved: dict[str, _Saved] = {}
         self._faults: list[int] = []
         self._delays: list[float] = []
+        self.settings = TransferSettings()
+        self._available = DEFAULT_AVAILABLE_PENCE
+        self._random = random.Random(0)  # noqa: S311 (injected errors, not secrets)
         self.posts_with_key: dict[str, int] = {}  # idempotency key -> POSTs that carried it
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -209,6 +228,8 @@ class StripeStandIn:
             self._transfers.clear()
             self._saved.clear()
             self.posts_with_key.clear()
+            self._available = DEFAULT_AVAILABLE_PENCE
+            self.settings = TransferSettings()
 
     def forget_idempotency_keys(self) -> None:
         """What a day does: Stripe prunes idempotency keys once they are 24 hours old."""
@@ -221,9 +242,52 @@ class StripeStandIn:
         with self._lock:
             self._delays.extend([seconds] * count)
 
-    def reply_delay(self, method: str) -> float:
+    def reply_delay(self, method: str, target: str = "") -> float:
+        """How long the answer to this request waits: an injected delay (`delay_next`),
+        else the configured latency of a transfer."""
         with self._lock:
-            return self._delays.pop(0) if method == "POST" and self._delays else 0.0
+            if method == "POST" and self._delays:
+                return self._delays.pop(0)
+            if method == "POST" and urlsplit(target).path == "/v1/transfers":
+                return self.settings.latency_seconds
+            return 0.0
+
+    def configure_transfers(
+        self,
+        *,
+        latency_seconds: float | None = None,
+        error_rate: float | None = None,
+        error_status: int | None = None,
+        seed: int = 0,
+    ) -> TransferSettings:
+        """Settings for POST /v1/transfers: each answer waits `latency_seconds`; a share
+        `error_rate` (0-1, drawn from a generator seeded with `seed`) is refused with
+        `error_status` (500, or 429 for Stripe's rate limiter) before anything is made."""
+        with self._lock:
+            current = self.settings
+            settings = TransferSettings(
+                latency_seconds=current.latency_seconds
+                if latency_seconds is None
+                else latency_seconds,
+                error_rate=current.error_rate if error_rate is None else error_rate,
+                error_status=current.error_status if error_status is None else error_status,
+            )
+            if not 0 <= settings.error_rate <= 1 or not 400 <= settings.error_status <= 599:
+                raise ValueError(f"need 0 <= error_rate <= 1 and a 4xx/5xx status: {settings}")
+            self.settings = settings
+            self._random = random.Random(seed)  # noqa: S311 (injected errors, not secrets)
+            return settings
+
+    def set_available_balance(self, pence: int) -> None:
+        """The platform's available GBP balance: GET /v1/balance shows it, each transfer
+        draws on it, and a transfer beyond it is refused as Stripe refuses it
+        (`balance_insufficient`)."""
+        with self._lock:
+            self._available = pence
+
+    def available_balance(self) -> int:
+        with self._lock:
+            return self._available
 
     def fail_next(self, count: int = 1, status: int = 500) -> None:
         """The next `count` POSTs answer `status` with a Stripe-shaped error and create nothing."""
@@ -254,6 +318,12 @@ class StripeStandIn:
                 if method == "POST" and self._faults:
                     raise self._fault(self._faults.pop(0))
                 url = urlsplit(target)
+                if (
+                    method == "POST"
+                    and url.path == "/v1/transfers"
+                    and self._random.random() < self.settings.error_rate
+                ):
+                    raise self._fault(self.settings.error_status)
                 raw = body if method == "POST" else url.query
                 params = _decode_form(parse_qsl(raw, keep_blank_values=True))
                 if key is not None:
@@ -365,6 +435,8 @@ class StripeStandIn:
                 return 200, answer
         if path == "/v1/transfers" and method == "POST":
             return 200, self._create_transfer(params)
+        if path == "/v1/balance" and method == "GET":
+            return 200, self._balance()
         if path == "/v1/transfers" and method == "GET":
             return 200, self._list_transfers(params)
         found = re.fullmatch(r"/v1/transfers/([^/]+)", path)
@@ -423,6 +495,21 @@ class StripeStandIn:
             raise _invalid(
                 f"Invalid source_type: must be one of {sorted(_SOURCE_TYPES)}", "source_type"
             )
+        if currency == "gbp" and amount > self._available:
+            raise _Reply(
+                400,
+                {
+                    "code": "balance_insufficient",
+                    "doc_url": f"{_DOCS}/balance-insufficient",
+                    "message": "You have insufficient available funds in your Stripe account. "
+                    "Try adding funds directly to your available balance by creating Charges "
+                    "using the 4000000000000077 test card. See: "
+                    "https://stripe.com/docs/testing#available-balance",
+                    "type": "invalid_request_error",
+                },
+            )
+        if currency == "gbp":
+            self._available -= amount
         transfer_id = self._ids.new("tr")
         transfer: JSON = {
             "id": transfer_id,
@@ -483,6 +570,19 @@ class StripeStandIn:
         if len(metadata) > 50:
             raise _invalid("Metadata can have up to 50 keys.", "metadata")
         return metadata
+
+    def _balance(self) -> JSON:
+        """The Balance object (docs.stripe.com/api/balance/balance_object): GBP only."""
+        available = self._available
+        return {
+            "object": "balance",
+            "available": [
+                {"amount": available, "currency": "gbp", "source_types": {"card": available}}
+            ],
+            "connect_reserved": [{"amount": 0, "currency": "gbp"}],
+            "livemode": False,
+            "pending": [{"amount": 0, "currency": "gbp", "source_types": {"card": 0}}],
+        }
 
     def _list_transfers(self, params: JSON) -> JSON:
         try:

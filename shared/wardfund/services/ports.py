@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -10,6 +10,7 @@ from typing import Protocol
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.facts import Donor, DonorLifecycle, InvoiceSeen
 from wardfund.domain.figures import CampaignFigures
+from wardfund.domain.payout_run import PayoutTask, RunState, Settled, Settlement
 from wardfund.domain.payouts import LedgerLine, PayoutMethod, PayoutPlan, PayoutStatus
 from wardfund.domain.postings import Allocation, Holding, Payment, Posting, holding_when_paid
 from wardfund.domain.run_report import RunReport
@@ -21,6 +22,11 @@ class AlreadyRecorded(Exception):
 
 class TransferFailed(Exception):
     """The payment provider refused or did not answer; the payout stays pending for a retry."""
+
+
+class BalanceInsufficient(TransferFailed):
+    """Stripe refused the transfer for want of available balance (`balance_insufficient`):
+    the payout is held and tried again daily, not counted as a failure of the campaign's."""
 
 
 class GuardFailed(Exception):
@@ -115,6 +121,10 @@ class LedgerStore(Protocol):
 class PayoutStore(Protocol):
     def campaigns(self) -> Sequence[Campaign]: ...
     def balance(self, campaign_id: str) -> CampaignBalance: ...
+    def balances(self, campaign_ids: Sequence[str]) -> Mapping[str, CampaignBalance]:
+        """Every campaign's balance item, read in batches (the run's planning)."""
+        ...
+
     def payout(self, campaign_id: str, run_at: datetime) -> PayoutRecord | None: ...
     def unsettled_lines(
         self, campaign_id: str, settled_through: datetime | None, run_at: datetime
@@ -140,6 +150,28 @@ class PayoutStore(Protocol):
         ...
 
 
+class PayoutRunStore(Protocol):
+    """A fanned-out run's state, plan and settlements (adapters/dynamodb/payout_runs.py)."""
+
+    def run(self, run_at: datetime) -> RunState | None: ...
+    def start(self, state: RunState, tasks: Sequence[PayoutTask]) -> bool:
+        """Records the run and its tasks; False when it had been started already."""
+        ...
+
+    def tasks(self, run_at: datetime) -> Sequence[PayoutTask]: ...
+    def settled_campaigns(self, run_at: datetime) -> set[str]: ...
+    def settlements(self, run_at: datetime) -> Sequence[Settlement]: ...
+    def settle(self, run_at: datetime, settlement: Settlement) -> Settled:
+        """Keeps the campaign's settlement once and counts it once; says if it was the last."""
+        ...
+
+    def finish(self, run_at: datetime) -> None: ...
+
+
+class PayoutTaskQueue(Protocol):
+    def send(self, tasks: Sequence[PayoutTask]) -> None: ...
+
+
 class TransferGateway(Protocol):
     def transfer(
         self,
@@ -154,6 +186,10 @@ class TransferGateway(Protocol):
         """The transfer an earlier attempt made for this payout, if it made one."""
         ...
 
+    def available_balance(self) -> int:
+        """The national account's available balance in pence (GBP): what transfers can draw on."""
+        ...
+
 
 class BankFileStore(Protocol):
     def write(self, run_at: datetime, rows: Sequence[dict[str, str]]) -> str: ...
@@ -161,6 +197,7 @@ class BankFileStore(Protocol):
 
 __all__ = [
     "AlreadyRecorded",
+    "BalanceInsufficient",
     "BankFileStore",
     "CampaignBalance",
     "GuardFailed",
@@ -171,7 +208,9 @@ __all__ = [
     "LedgerWrite",
     "PayoutMethod",
     "PayoutRecord",
+    "PayoutRunStore",
     "PayoutStore",
+    "PayoutTaskQueue",
     "StoredPayment",
     "TransferFailed",
     "TransferGateway",

@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
 from wardfund.adapters.dynamodb.records import (
+    figures_from,
     journal_values,
     line_from,
     plan_from,
@@ -26,6 +27,7 @@ from wardfund.adapters.dynamodb.table import (
     Item,
     Table,
     campaign_pk,
+    from_item,
     key,
     lines_after,
     lines_until,
@@ -34,7 +36,7 @@ from wardfund.adapters.dynamodb.table import (
     to_item,
     values,
 )
-from wardfund.domain.calendar import utc_key
+from wardfund.domain.calendar import parse_utc_key, utc_key
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.payouts import LedgerLine, PayoutPlan, PayoutStatus
 from wardfund.domain.postings import Posting
@@ -42,12 +44,24 @@ from wardfund.domain.run_report import RunReport
 from wardfund.services.ports import CampaignBalance, GuardFailed, PayoutRecord
 
 MARK_TRIES = 4
+BATCH_GET = 100  # BatchGetItem's largest request
 COMPLETED_PREFIX = "COMPLETED#"
 
 
 def completed_sk(campaign_id: str, earlier_run: datetime) -> str:
     """Under a run's partition: an earlier run's payout this run completed."""
     return f"{COMPLETED_PREFIX}{campaign_id}#{utc_key(earlier_run)}"
+
+
+def balance_from(campaign_id: str, item: Item) -> CampaignBalance:
+    """A campaign's balance item (figures, payout watermark, runs whose payout waits)."""
+    through = item.get("settled_through")
+    return CampaignBalance(
+        campaign_id,
+        figures_from(item),
+        parse_utc_key(through) if through else None,
+        tuple(sorted(parse_utc_key(run) for run in item.get("unpaid_runs", ()))),
+    )
 
 
 def _record_from(item: Item) -> PayoutRecord:
@@ -66,6 +80,24 @@ class DynamoPayoutStore:
 
     def balance(self, campaign_id: str) -> CampaignBalance:
         return self._ledger.balance(campaign_id)
+
+    def balances(self, campaign_ids: Sequence[str]) -> dict[str, CampaignBalance]:
+        """The balance items of these campaigns, a hundred keys a BatchGetItem (consistent)."""
+        found: dict[str, CampaignBalance] = {
+            cid: CampaignBalance(cid, figures_from({}), None) for cid in campaign_ids
+        }
+        wanted = sorted(set(campaign_ids))
+        for start in range(0, len(wanted), BATCH_GET):
+            keys = [key(campaign_pk(cid), BALANCE_SK) for cid in wanted[start : start + BATCH_GET]]
+            request: dict[str, Any] = {self.table.name: {"Keys": keys, "ConsistentRead": True}}
+            while request:
+                answer = self.table.client.batch_get_item(RequestItems=request)
+                for raw in answer.get("Responses", {}).get(self.table.name, []):
+                    item = from_item(raw)
+                    cid = str(item["PK"]).removeprefix("CAMPAIGN#")
+                    found[cid] = balance_from(cid, item)
+                request = dict(answer.get("UnprocessedKeys") or {})
+        return found
 
     def payout(self, campaign_id: str, run_at: datetime) -> PayoutRecord | None:
         item = self.table.get(campaign_pk(campaign_id), payout_sk(run_at))
@@ -192,11 +224,17 @@ class DynamoPayoutStore:
         return [_record_from(item) for item in items]
 
     def record_run(self, report: RunReport) -> None:
-        """The run's summary (a retried run rewrites it), then one alert per campaign that
-        could not be paid, each written once whatever the retries."""
-        self.table.put({"PK": RUNS_PK, "SK": utc_key(report.run_at)} | run_report_values(report))
+        """The run's summary, then one alert per campaign that could not be paid, each
+        written once whatever the retries (a payout held for Stripe's balance has no alert
+        of its own: the run raises one for all of them)."""
+        summary = {"PK": RUNS_PK, "SK": utc_key(report.run_at)} | run_report_values(report)
+        try:
+            self.table.put(summary, condition="attribute_not_exists(PK)")
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
         for line in report.lines:
-            if line.failure is None:
+            if line.failure is None or line.held_for_balance:
                 continue
             held = f"#{utc_key(line.resumed_from)}" if line.resumed_from else ""
             alert = {

@@ -204,17 +204,22 @@ def _run_line_values(line: CampaignRunLine) -> dict[str, Any]:
         "carried": line.carried,
         "failure": line.failure,
         "resumed_from": utc_key(line.resumed_from) if line.resumed_from else None,
+        "held_for_balance": True if line.held_for_balance else None,
     }
+
+
+def run_line_values(lines: Iterable[CampaignRunLine]) -> list[dict[str, Any]]:
+    return [
+        {name: value for name, value in _run_line_values(line).items() if value is not None}
+        for line in lines
+    ]
 
 
 def run_report_values(report: RunReport) -> dict[str, Any]:
     return {
         "run_at": utc_key(report.run_at),
         "bank_file": report.bank_file,
-        "lines": [
-            {name: value for name, value in _run_line_values(line).items() if value is not None}
-            for line in report.lines
-        ],
+        "lines": run_line_values(report.lines),
     }
 
 
@@ -222,23 +227,28 @@ def run_report_from(item: Item) -> RunReport:
     return RunReport(
         run_at=parse_utc_key(item["run_at"]),
         bank_file=item.get("bank_file"),
-        lines=tuple(
-            CampaignRunLine(
-                campaign_id=line["campaign_id"],
-                name=line.get("name", line["campaign_id"]),
-                to_date=figures_from(line.get("to_date", {})),
-                paid=int(line.get("paid", 0)),
-                method=line.get("method"),
-                status=line.get("status"),
-                reference=line.get("reference"),
-                carried=int(line.get("carried", 0)),
-                failure=line.get("failure"),
-                resumed_from=(
-                    parse_utc_key(line["resumed_from"]) if line.get("resumed_from") else None
-                ),
-            )
-            for line in item.get("lines", [])
-        ),
+        lines=run_lines_from(item.get("lines", [])),
+    )
+
+
+def run_lines_from(values: Iterable[Any]) -> tuple[CampaignRunLine, ...]:
+    return tuple(
+        CampaignRunLine(
+            campaign_id=line["campaign_id"],
+            name=line.get("name", line["campaign_id"]),
+            to_date=figures_from(line.get("to_date", {})),
+            paid=int(line.get("paid", 0)),
+            method=line.get("method"),
+            status=line.get("status"),
+            reference=line.get("reference"),
+            carried=int(line.get("carried", 0)),
+            failure=line.get("failure"),
+            resumed_from=(
+                parse_utc_key(line["resumed_from"]) if line.get("resumed_from") else None
+            ),
+            held_for_balance=bool(line.get("held_for_balance", False)),
+        )
+        for line in values
     )
 
 
