@@ -90,14 +90,21 @@ def balance_alert(state: RunState, report: RunReport) -> AlertRaised | None:
     if not held:
         return None
     amount = sum(line.carried for line in held)
-    if state.available is not None:
+    if state.available is None:
+        seen = "Stripe refused transfers for want of available balance (balance_insufficient)"
+    elif state.demand > state.available:
         seen = (
             f"Stripe's available balance was {pounds(state.available)} when the run "
             f"started; its Stripe payouts came to {pounds(state.demand)}, "
-            f"{pounds(max(state.demand - state.available, 0))} short"
+            f"{pounds(state.demand - state.available)} short"
         )
     else:
-        seen = "Stripe refused transfers for want of available balance (balance_insufficient)"
+        seen = (
+            f"Stripe's available balance was {pounds(state.available)} when the run started, "
+            f"enough for its {pounds(state.demand)} of Stripe payouts, but Stripe then refused "
+            "transfers for want of it (balance_insufficient): something else drew on the "
+            "balance during the run (an automatic payout to the bank?)"
+        )
     return AlertRaised(
         alert_id=f"{utc_key(state.run_at)}#{AlertKind.PAYOUTS_HELD}",
         kind=AlertKind.PAYOUTS_HELD,
