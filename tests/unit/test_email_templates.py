@@ -33,8 +33,9 @@ from wardfund.domain.notices import (
     RunSummarised,
 )
 from wardfund.domain.payouts import LedgerLine
-from wardfund.domain.postings import Allocation, Payment, PaymentKind
+from wardfund.domain.postings import Allocation, Payment, PaymentKind, SuspenseReason
 from wardfund.domain.run_report import CampaignRunLine, RunReport
+from wardfund.domain.suspense import SuspenseItem
 from wardfund.services.compose_donor_emails import compose_payment_failed, compose_thanks
 from wardfund.services.compose_national_emails import compose_alert, compose_summary
 from wardfund.services.compose_statement import compose_statement
@@ -45,6 +46,15 @@ CONTEXT = EmailContext(
     "Common Ground", "finance@x.example", "https://portal.example/p", "finance@x.example"
 )
 NASTY = Campaign("leeds-central", 'Leeds <script>alert("x")</script> & Co', ("t@x.example",))
+OPEN_SUSPENSE = SuspenseItem(
+    "pi_suspense_1",
+    SuspenseReason.UNKNOWN_CAMPAIGN,
+    700,
+    "gbp",
+    AT,
+    PaymentKind.ONE_OFF,
+    campaign_named="nowhere-north",
+)
 
 
 class FakeReader:
@@ -65,6 +75,9 @@ class FakeReader:
 
     def suspense(self) -> int:
         return 700
+
+    def open_suspense(self) -> list[SuspenseItem]:
+        return [OPEN_SUSPENSE]
 
 
 class FakeBankFiles:

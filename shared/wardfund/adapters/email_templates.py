@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from wardfund.domain import display
 from wardfund.domain.notices import EmailKind
+from wardfund.domain.suspense import shown_amount
 from wardfund.services.notification_ports import RenderedEmail
 
 
@@ -22,6 +23,7 @@ def upfirst(text: str) -> str:
 FILTERS = {
     "upfirst": upfirst,
     "pounds": display.pounds,
+    "money": shown_amount,  # `amount | money(currency)`: pounds, or the currency's code
     "long_date": display.long_date,
     "long_day": display.long_day,
     "short_day": display.short_day,

@@ -35,6 +35,8 @@ class AlertKind(StrEnum):
     SUSPENSE = "suspense"
     PAYOUT_FAILED = "payout_failed"
     DEAD_LETTERS = "dead_letters"
+    EVENT_IGNORED = "event_ignored"  # a type wardfund counts, with an object it cannot count
+    EVENT_SET_ASIDE = "event_set_aside"  # unreadable: dead-lettered at once, not retried
     PAYOUTS_HELD = "payouts_held"  # a run held payouts for Stripe's available balance
     PAYOUT_RUN_LATE = "payout_run_late"  # a payout run not finished by its deadline
 

@@ -12,7 +12,21 @@ from wardfund.services.notification_ports import (
     NotificationReader,
 )
 
-ALERT_DETAIL_NAMES = ("campaign_id", "campaign_name", "ward", "payment_id", "queue", "alarm")
+ALERT_DETAIL_NAMES = (
+    "campaign_id",
+    "campaign_name",
+    "ward",
+    "payment_id",
+    "payment_kind",
+    "currency",
+    "needed",
+    "queue",
+    "alarm",
+    "event_id",
+    "event_type",
+    "object_id",
+    "error_type",
+)
 
 
 def bank_file_name(location: str) -> str:
@@ -40,6 +54,7 @@ def compose_summary(
             "run_day": london_date(report.run_at),
             "updated": bool(change.revision),
             "suspense": reader.suspense(),
+            "suspense_items": reader.open_suspense(),
             "bank_file_name": bank_file_name(report.bank_file) if report.bank_file else "",
             "organisation": context.organisation_name,
         },

@@ -14,6 +14,7 @@ from wardfund.domain.payouts import LedgerLine
 from wardfund.domain.permissibility import PermissibilityRules
 from wardfund.domain.postings import Payment
 from wardfund.domain.statement import LifecycleNote
+from wardfund.domain.suspense import SuspenseItem
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ class NotificationReader(Protocol):
     ) -> Sequence[LifecycleNote]: ...
     def previous_run(self, before: datetime) -> datetime | None: ...
     def suspense(self) -> int: ...
+    def open_suspense(self) -> Sequence[SuspenseItem]:
+        """Suspense items not yet resolved, oldest first (listed in every national summary)."""
+        ...
 
 
 class BankFileReader(Protocol):

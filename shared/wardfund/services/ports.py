@@ -14,6 +14,7 @@ from wardfund.domain.payout_run import PayoutTask, RunState, Settled, Settlement
 from wardfund.domain.payouts import LedgerLine, PayoutMethod, PayoutPlan, PayoutStatus
 from wardfund.domain.postings import Allocation, Holding, Payment, Posting, holding_when_paid
 from wardfund.domain.run_report import RunReport
+from wardfund.domain.suspense import SuspenseItem
 
 
 class AlreadyRecorded(Exception):
@@ -98,6 +99,7 @@ class LedgerWrite:
     ward: str | None = None
     alert: str | None = None
     holding: HoldingChange | None = None
+    suspense: SuspenseItem | None = None  # a payment no campaign could be given: kept open
 
 
 @dataclass(frozen=True)

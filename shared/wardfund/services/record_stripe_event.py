@@ -30,6 +30,7 @@ from wardfund.domain.postings import (
     post_payment,
     suspense_reason,
 )
+from wardfund.domain.suspense import suspense_item
 from wardfund.services.ledger_attempts import (
     Attempt,
     Outcome,
@@ -81,6 +82,7 @@ def _record_payment(event_id: str, payment: Payment, donor: Donor, store: Ledger
             payment_id=payment.payment_id,
             ward=payment.ward,
             alert=str(reason) if reason else None,
+            suspense=suspense_item(payment, reason) if reason else None,
         )
 
     return with_retries(build, store, payment.campaign_id)

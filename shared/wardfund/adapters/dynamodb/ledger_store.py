@@ -28,6 +28,7 @@ from wardfund.adapters.dynamodb.records import (
     payment_items,
     payment_values,
 )
+from wardfund.adapters.dynamodb.suspense_items import suspense_item_record
 from wardfund.adapters.dynamodb.table import (
     ALERT_PK,
     BALANCE_SK,
@@ -195,6 +196,8 @@ class DynamoLedgerStore:
             )
         if write.alert:
             items.append(self._put(self._alert(write), None))
+        if write.suspense is not None:  # open until a person resolves it
+            items.append(self._put(suspense_item_record(write.suspense, write.event_id), None))
         if write.holding is not None:
             items.append(self._holding_update(write.holding))
         return items
@@ -300,6 +303,8 @@ class DynamoLedgerStore:
             "ward": write.ward,
             "at": utc_key(posting.effective_at),
             "event_id": write.event_id,
+            "payment_kind": str(write.suspense.kind) if write.suspense else None,
+            "needed": write.suspense.needed if write.suspense else None,
         }
 
 

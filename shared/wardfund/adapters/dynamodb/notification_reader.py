@@ -1,13 +1,21 @@
 """What the emails read back from the table: campaign settings, ledger lines, payments (in
-batches of 100), donor lifecycle notes, the previous payout run, and the suspense balance."""
+batches of 100), donor lifecycle notes, the previous payout run, the suspense balance and the
+open suspense items (each with what its payment has had taken back since)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from wardfund.adapters.dynamodb.records import campaign_from, line_from, payment_from
+from wardfund.adapters.dynamodb.records import (
+    campaign_from,
+    holding_from,
+    line_from,
+    payment_from,
+)
+from wardfund.adapters.dynamodb.suspense_items import suspense_items
 from wardfund.adapters.dynamodb.table import (
     BALANCE_SK,
     CAMPAIGNS_PK,
@@ -27,6 +35,7 @@ from wardfund.domain.facts import Donor
 from wardfund.domain.payouts import LedgerLine
 from wardfund.domain.postings import Payment
 from wardfund.domain.statement import LifecycleNote
+from wardfund.domain.suspense import SuspenseItem
 
 BATCH_GET_LIMIT = 100
 MAX_UNPROCESSED_ROUNDS = 10
@@ -98,3 +107,21 @@ class DynamoNotificationReader:
     def suspense(self) -> int:
         item = self.table.get(SUSPENSE_PK, BALANCE_SK) or {}
         return int(item.get("suspense_gbp", 0))
+
+    def open_suspense(self) -> Sequence[SuspenseItem]:
+        """Every suspense item nobody has resolved yet, oldest payment first."""
+        items = [item for item in suspense_items(self.table) if item.open]
+        taken_back: dict[str, int] = {}
+        wanted = [item.payment_id for item in items]
+        for start in range(0, len(wanted), BATCH_GET_LIMIT):
+            keys = [
+                key(payment_pk(pid), "PAYMENT") for pid in wanted[start : start + BATCH_GET_LIMIT]
+            ]
+            for record in self._batch_get(keys):
+                holding = holding_from(record)
+                if holding is not None:
+                    taken_back[str(record["payment_id"])] = holding.taken_back
+        return sorted(
+            (replace(item, taken_back=taken_back.get(item.payment_id, 0)) for item in items),
+            key=lambda item: (item.paid_at, item.payment_id),
+        )

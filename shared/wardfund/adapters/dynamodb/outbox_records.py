@@ -36,9 +36,15 @@ ALERT_DETAILS = (
     "campaign_name",
     "ward",
     "payment_id",
+    "payment_kind",
     "currency",
+    "needed",
     "queue",
     "alarm",
+    "event_id",
+    "event_type",
+    "object_id",
+    "error_type",
 )
 
 STREAM_FILTERS: tuple[dict[str, Any], ...] = (
