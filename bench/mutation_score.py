@@ -5,8 +5,8 @@ doc of equivalent mutants does not explain.
 
 Killed counts mutants the tests failed on (a timeout or a mutant mypy refuses counts as
 detected too); every other status (survived, no tests, suspicious, ...) is a survivor. A
-survivor named in EQUIVALENTS_DOC (docs/mutation-testing.md) is an equivalent mutant, with
-its reason there. Exit 1 when a survivor is not named there.
+survivor named in a table row of EQUIVALENTS_DOC (docs/mutation-testing.md) is an
+equivalent mutant, with its reason there. Exit 1 when a survivor is not named there.
 """
 
 from __future__ import annotations
@@ -31,9 +31,10 @@ def module_of(mutant: str) -> str:
 def main(argv: list[str]) -> int:
     results = Path(argv[0]).read_text(encoding="utf-8").splitlines()
     doc = Path(argv[1]) if argv[1:] else None
-    documented = (
-        set(NAMED.findall(doc.read_text(encoding="utf-8"))) if doc and doc.exists() else set()
-    )
+    documented: set[str] = set()
+    if doc is not None and doc.exists():
+        rows = [row for row in doc.read_text(encoding="utf-8").splitlines() if row.startswith("|")]
+        documented = {name for row in rows for name in NAMED.findall(row)}
     status: dict[str, str] = {}
     for line in results:
         found = RESULT.match(line)

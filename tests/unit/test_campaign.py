@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
 
 from wardfund.domain.calendar import LONDON
-from wardfund.domain.campaign import Campaign
+from wardfund.domain.campaign import Campaign, CampaignType, parse_campaign_type
 from wardfund.domain.errors import InvalidCampaign
 
 
@@ -78,3 +79,44 @@ def test_zero_caps_are_allowed_and_negative_ones_refused() -> None:
     assert campaign(match_cap_pence=0, launch_invoice_cap_pence=0).launch_invoice_cap_pence == 0
     with pytest.raises(InvalidCampaign, match="launch-event invoice cap of oxford-east cannot be"):
         campaign(launch_invoice_cap_pence=-1)
+
+
+def test_all_of_a_payment_may_go_to_the_campaign() -> None:
+    assert campaign(local_share_bps=10_000).local_share_bps == 10_000
+    assert campaign(local_share_bps=0).local_share_bps == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("candidate", CampaignType.CANDIDATE),
+        ("  Party ", CampaignType.PARTY),
+        ("non-party campaigner", CampaignType.NON_PARTY_CAMPAIGNER),
+        ("Non_Party_Campaigner", CampaignType.NON_PARTY_CAMPAIGNER),
+        ("non party", CampaignType.NON_PARTY_CAMPAIGNER),
+        ("NPC", CampaignType.NON_PARTY_CAMPAIGNER),
+        ("third-party", CampaignType.NON_PARTY_CAMPAIGNER),
+    ],
+)
+def test_campaign_types_are_read_as_people_write_them(text: str, kind: CampaignType) -> None:
+    assert parse_campaign_type(text) is kind
+    # And a campaign given the words gets the type
+    assert campaign(campaign_type=text).campaign_type is kind
+
+
+def test_an_unknown_campaign_type_names_the_known_ones() -> None:
+    message = "campaign type is one of candidate, party, non_party_campaigner, not 'union'"
+    with pytest.raises(InvalidCampaign, match=re.escape(message)):
+        parse_campaign_type("union")
+    assert campaign(campaign_type=CampaignType.PARTY).campaign_type is CampaignType.PARTY
+
+
+def test_the_imprint_settings_not_yet_given_are_named_as_options() -> None:
+    assert campaign().imprint_missing() == [
+        "--promoter",
+        "--promoter-address",
+        "--on-behalf-of",
+        "--printer",
+    ]
+    partial = campaign(promoter_name="A Agent", promoter_address="  ", printer="P Printers, Leeds")
+    assert partial.imprint_missing() == ["--promoter-address", "--on-behalf-of"]

@@ -204,6 +204,7 @@ def test_refunding_exactly_the_payment_is_allowed() -> None:
         (lambda: match_for_first_payment(500, -1, 0), "match cap must be a whole"),
         (lambda: proportional_takeback(-1, 0, 1000), "amount given must be a whole"),
         (lambda: proportional_takeback(800, -1, 1000), "amount reversed must be a whole"),
+        (lambda: proportional_takeback(800, 1001, 1000), "cannot reverse 1001 of a 1000 payment"),
         (lambda: require_pence(-1), "amount must be a whole, non-negative number of pence, got -1"),
         (lambda: require_pence(2.5), "amount must be a whole, non-negative number of pence"),
         (
