@@ -226,6 +226,23 @@ IDEMPOTENCY_ACTIONS = (  # Powertools DynamoDBPersistenceLayer
     "dynamodb:DeleteItem",
 )
 SES_SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
+# The operators' CLI role (infra/constructs/operator_access.py): every table call the commands
+# make (reads, the ledger's scan for `report --all` and checks, puts, updates and transactions
+# of Put/Update/ConditionCheck items); never DeleteItem.
+OPERATOR_TABLE_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:ConditionCheckItem",
+)
+OPERATOR_SESSION_HOURS = 1
+# Key prefixes in the bank-files bucket (shared/wardfund/adapters/s3_bank_files.py and
+# services/launch_invoices.py write under them).
+BANK_TRANSFERS_PREFIX = "bank-transfers"
+LAUNCH_INVOICES_PREFIX = "launch-invoices"
 
 # --- queues -----------------------------------------------------------------------------------
 VISIBILITY_TIMEOUT_FACTOR = 6  # AWS guidance: >= 6x the consumer's timeout
@@ -313,6 +330,7 @@ OUTPUT_STRIPE_OPERATOR_KEY_SECRET_NAME = "StripeOperatorKeySecretName"  # noqa: 
 OUTPUT_STRIPE_WEBHOOK_SECRET_NAME = "StripeWebhookSecretName"  # noqa: S105 - a name
 OUTPUT_EVENTS_QUEUE_URL = "EventsQueueUrl"
 OUTPUT_WEBHOOK_URL = "WebhookUrl"
+OUTPUT_OPERATOR_ROLE_ARN = "OperatorRoleArn"  # operators assume it to run the CLI on the stage
 
 
 def stack_name(stage: str, kind: str) -> str:
@@ -339,6 +357,11 @@ def bank_files_bucket_name(stage: str, account: str, region: str) -> str:
     """Fixed name (account and region make it globally unique), so the stateless stack can
     address the bucket, and IAM can scope to its objects, without a cross-stack reference."""
     return f"{resource_prefix(stage)}-bank-files-{account}-{region}"
+
+
+def operator_role_name(stage: str) -> str:
+    """`wardfund-prod-operator`: a fixed name, so an operator's AWS profile can name it."""
+    return f"{resource_prefix(stage)}-operator"
 
 
 def payout_schedule_name(stage: str) -> str:

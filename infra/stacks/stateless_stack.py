@@ -23,6 +23,7 @@ from infra.constructs.lambda_function import DependenciesLayer
 from infra.constructs.messaging import Messaging
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.notifications import Notifications
+from infra.constructs.operator_access import OperatorAccess
 from infra.constructs.payouts import Payouts
 from infra.constructs.reconciliation import Reconciliation
 from infra.constructs.stripe_event_destination import StripeEventDestination
@@ -146,4 +147,23 @@ class StatelessStack(Stack):
             c.OUTPUT_WEBHOOK_URL,
             value=self.api.webhook_url,
             description="Register this in Stripe as the webhook endpoint",
+        )
+        self.operators = OperatorAccess(
+            self,
+            "OperatorAccess",
+            config=config,
+            table=table,
+            idempotency_table=idempotency_table,
+            bank_files_bucket=bucket,
+            operator_key=secrets.operator_key,
+            ses_resources=[
+                self.notifications.identity_arn,
+                self.notifications.configuration_set_arn,
+            ],
+        )
+        CfnOutput(
+            self,
+            c.OUTPUT_OPERATOR_ROLE_ARN,
+            value=self.operators.role.role_arn,
+            description="Operators assume this role (with MFA) to run the wardfund CLI",
         )

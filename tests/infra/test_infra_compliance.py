@@ -48,6 +48,17 @@ EXPECTED_ACKNOWLEDGMENTS = {
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::wardfund-{stage}-bank-files-"
         "<AWS::AccountId>-<AWS::Region>/*]",
     },
+    # the operators' CLI role (issue 13, item 8): stack ids, and two key prefixes of the bucket
+    "Stateless/OperatorAccess/Role/DefaultPolicy": {
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:"
+        "<AWS::AccountId>:stack/Wardfund-{stage}-Stateful/*]",
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:"
+        "<AWS::AccountId>:stack/Wardfund-{stage}-Stateless/*]",
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::wardfund-{stage}-bank-files-"
+        "<AWS::AccountId>-<AWS::Region>/launch-invoices/*]",
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::wardfund-{stage}-bank-files-"
+        "<AWS::AccountId>-<AWS::Region>/bank-transfers/*]",
+    },
     "Stateless/Notifications/Send/Role/DefaultPolicy": {
         "AwsSolutions-IAM5[Resource::*]",
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::wardfund-{stage}-bank-files-"

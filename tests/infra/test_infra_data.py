@@ -245,6 +245,8 @@ def test_stack_outputs_for_the_cli(synth: Synthesis, stage_name: str) -> None:
     assert _outputs(stage.stateless_template) == {
         "EventsQueueUrl": stage.ref(stage.stateless.messaging.events_queue),
         "WebhookUrl": {"Fn::Join": ["", [stage.arn(api, "ApiEndpoint"), "/stripe/webhook"]]},
+        # operators assume it to run the CLI on the stage (issue 13, item 8)
+        "OperatorRoleArn": stage.arn(stage.stateless.operators.role),
     }
 
 

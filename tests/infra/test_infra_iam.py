@@ -7,6 +7,7 @@ CDK merges statements (`@aws-cdk/aws-iam:minimizePolicies`), so the tests compar
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -289,8 +290,110 @@ def test_each_stripe_secret_is_read_by_its_own_role_only(stage: StageTemplates) 
     )
     assert _readers(stage, secrets.reconcile_key) == [stage.lid(s.reconciliation.reconcile.role)]
     assert _readers(stage, secrets.webhook_signing_secret) == [stage.lid(s.api.receive.role)]
-    assert _readers(stage, secrets.operator_key) == []  # operators' own credentials read it
+    # the operators' key: their CLI role only (issue 13, item 8)
+    assert _readers(stage, secrets.operator_key) == [stage.lid(s.operators.role)]
     assert len({secrets.payouts_key, secrets.reconcile_key, secrets.operator_key}) == 3
+
+
+def _stack_arn(name: str) -> dict[str, Any]:
+    return {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":cloudformation:",
+                {"Ref": "AWS::Region"},
+                ":",
+                {"Ref": "AWS::AccountId"},
+                f":stack/{name}/*",
+            ],
+        ]
+    }
+
+
+def _objects_under(stage: str, prefix: str) -> dict[str, Any]:
+    objects = _objects_of_bank_bucket(stage)
+    parts = list(objects["Fn::Join"][1])
+    parts[-1] = f"/{prefix}/*"
+    return {"Fn::Join": ["", parts]}
+
+
+OPERATOR_TABLE = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:ConditionCheckItem",
+)
+
+
+def test_operator_role_has_only_what_the_cli_calls(stage: StageTemplates) -> None:
+    # The role operators assume to run the CLI on a stage (issue 13, item 8)
+    role = stage.stateless.operators.role
+    data = stage.stateful.data
+    name = stage.config.stage
+    domain = stage.config.sender_domain
+    pairs, conditional = _grants(stage, role)
+    ses_resources = [
+        _ses_arn("identity", domain),
+        _ses_arn("configuration-set", f"wardfund-{name}-email"),
+    ]
+    assert pairs == (
+        _each(["cloudformation:DescribeStacks"], _stack_arn(f"Wardfund-{name}-Stateful"))
+        | _each(["cloudformation:DescribeStacks"], _stack_arn(f"Wardfund-{name}-Stateless"))
+        | _each(OPERATOR_TABLE, stage.arn(data.table))  # never DeleteItem
+        | _each(IDEMPOTENCY, stage.arn(data.idempotency_table))
+        | _each(["s3:PutObject"], _objects_under(name, "launch-invoices"))
+        | _each(["s3:GetObject"], _objects_under(name, "bank-transfers"))
+        | {(a, _key(r)) for a in ("ses:SendEmail", "ses:SendRawEmail") for r in ses_resources}
+        | _each(
+            ["secretsmanager:GetSecretValue"],
+            stage.ref(stage.stateful.stripe_secrets.operator_key),
+        )
+    )
+    (ses_statement,) = conditional
+    assert ses_statement["Condition"] == {
+        "StringEquals": {"ses:FromAddress": f"donations@{domain}"}
+    }
+    # no queue, no function, no IAM, and nothing deleted from the ledger
+    assert not {a for a, _ in pairs} & {"sqs:SendMessage", "lambda:InvokeFunction", "iam:PassRole"}
+    assert ("dynamodb:DeleteItem", _key(stage.arn(data.table))) not in pairs
+    props = stage.resource(role)["Properties"]
+    assert props["RoleName"] == f"wardfund-{name}-operator"
+    assert props["MaxSessionDuration"] == 3600
+    assert "ManagedPolicyArns" not in props
+    assert props["AssumeRolePolicyDocument"]["Statement"] == [
+        {
+            "Action": "sts:AssumeRole",
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+            "Effect": "Allow",
+            "Principal": {
+                "AWS": {
+                    "Fn::Join": [
+                        "",
+                        ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"},
+                         ":root"],
+                    ]
+                }
+            },
+        }
+    ]  # fmt: skip
+
+
+def test_the_operator_roles_prefixes_are_where_the_cli_writes_and_reads() -> None:
+    from datetime import UTC, datetime
+
+    from infra import constants as c
+    from wardfund.adapters.s3_bank_files import bank_file_key
+
+    assert bank_file_key(datetime(2026, 6, 8, 5, tzinfo=UTC)).startswith(
+        f"{c.BANK_TRANSFERS_PREFIX}/"
+    )
+    source = Path(__file__).resolve().parents[2] / "shared/wardfund/services/launch_invoices.py"
+    assert f'key = f"{c.LAUNCH_INVOICES_PREFIX}/' in source.read_text()
 
 
 def test_only_the_send_role_reads_the_stream(stage: StageTemplates) -> None:

@@ -22,6 +22,7 @@ from wardfund.cli.common import (
     parse_time,
     percent_to_bps,
     pounds_to_pence,
+    write_private,
 )
 from wardfund.cli.option_groups import options_from
 from wardfund.cli.options import JsonOption, OutputOption
@@ -287,6 +288,7 @@ def show(campaign_id: IdArg, as_json: JsonOption = False, *, connect: Connect) -
         {
             "at": entry.at.astimezone(LONDON).isoformat() if entry.at else None,
             "by": entry.by,
+            "principal": entry.principal,  # the AWS identity, where the stage knew it
             "action": entry.action,
             "detail": entry.detail,
         }
@@ -320,7 +322,8 @@ def show(campaign_id: IdArg, as_json: JsonOption = False, *, connect: Connect) -
     for heading in ("When (London)", "Who", "Action", "What"):
         trail_table.add_column(heading)
     for row in audit:
-        trail_table.add_row(row["at"] or "?", row["by"], row["action"], row["detail"])
+        who = f"{row['by']} ({row['principal']})" if row["principal"] else row["by"]
+        trail_table.add_row(row["at"] or "?", who, row["action"], row["detail"])
     out().print(trail_table)
 
 
@@ -360,7 +363,8 @@ def export_campaigns(output: OutputOption = None, *, connect: Connect) -> None:
     if output is None:
         print(text, end="")
     else:
-        output.write_text(text, encoding="utf-8")
+        with command_errors():
+            write_private(output, text)  # 0600: treasurers' emails
         out().print(f"wrote {output}")
 
 

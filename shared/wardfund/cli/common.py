@@ -8,11 +8,13 @@ consoles read no Rich markup and no emoji codes: whatever a name holds, `[/x]` o
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import typer
 from botocore.exceptions import BotoCoreError, ClientError
@@ -26,8 +28,10 @@ from wardfund.services.ports import GuardFailed
 
 
 def plain_console(*, stderr: bool = False) -> Console:
-    """A console that prints text as it is: no markup, no emoji codes, no highlighting."""
-    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+    """A console that prints text as it is: no markup, no emoji codes, no highlighting; and
+    a line of text is never broken by the console (a terminal wraps it; a pipe keeps it
+    whole, ids and amounts included). Tables choose their own layout (cli/tables.py)."""
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 err = plain_console(stderr=True)
@@ -105,6 +109,21 @@ def parse_time(text: str, *, what: str = "time") -> datetime:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+PRIVATE_FILE_MODE = 0o600
+
+
+def write_private(path: Path, text: str) -> None:
+    """Writes a file only its owner can read (0600): what the CLI writes holds donors' and
+    treasurers' names and emails. A file already there is made private before it is written."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), PRIVATE_FILE_MODE)  # O_CREAT's mode is for new files
+            handle.write(text)
+    except OSError as error:
+        raise CommandError(f"cannot write {path}: {error.strerror}") from None
 
 
 def money(pence: int) -> str:

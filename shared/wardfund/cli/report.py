@@ -10,7 +10,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table as RichTable
 
-from wardfund.cli.common import CommandError, command_errors, money, now, out, parse_day
+from wardfund.cli.common import (
+    CommandError,
+    command_errors,
+    money,
+    now,
+    out,
+    parse_day,
+    write_private,
+)
 from wardfund.cli.options import CampaignIdArgument, OutputOption
 from wardfund.cli.stack_options import Connect, stack_and_actor_options, stack_options
 from wardfund.cli.target import Target
@@ -67,7 +75,8 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         print(text, end="" if text.endswith("\n") else "\n")
     else:
-        output.write_text(text, encoding="utf-8")
+        with command_errors():
+            write_private(output, text)  # 0600: reports hold names and emails
         out().print(f"wrote {output}")
 
 
@@ -183,6 +192,7 @@ def export(
         donors = export_donors(
             ledger, campaigns, DynamoAuditLog(target.table), campaign_id, by=target.actor,
             at=now(), destination=str(output) if output else "standard output",
+            principal=target.principal,
         )  # fmt: skip
     _emit(formats.donors_csv(donors), output)
 
@@ -233,7 +243,7 @@ def _print_review(
         out().print(f"Check for each: {reviews[0][1].what_to_check}.")
 
 
-@stack_options
+@stack_and_actor_options
 def permissibility(
     campaign_id: CampaignArg = None,
     every: AllOpt = False,
@@ -246,15 +256,25 @@ def permissibility(
 ) -> None:
     """Gifts over the campaign's threshold in the period (£50 for a candidate, £500 for a
     party or non-party campaigner): what to check, by when; repeated gifts just under it,
-    for review; and donors whose donations are reportable in the campaign's return."""
+    for review; and donors whose donations are reportable in the campaign's return. Names and
+    emails are shown, so each campaign's audit trail records who read them (`--by`, and on a
+    deployed stage the AWS identity) before they are."""
+    from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
     from wardfund.services.reports import permissibility as find_checks
+    from wardfund.services.reports import record_permissibility_read
     from wardfund.settings import permissibility_rules
 
     with command_errors():
         first, last = _checked(campaign_id, every, fmt, CHECK_FORMATS, start, end)
-        ledger, campaigns = _sources(connect())
+        target = connect()
+        ledger, campaigns = _sources(target)
         ids = [campaign_id] if campaign_id else sorted(c.campaign_id for c in campaigns.all())
         reviews = find_checks(ledger, campaigns, ids, first, last, permissibility_rules())
+        record_permissibility_read(
+            DynamoAuditLog(target.table), reviews, by=target.actor, at=now(),
+            principal=target.principal, start=first, end=last,
+            destination=str(output) if output and fmt != "table" else "standard output",
+        )  # fmt: skip
     if fmt == "csv":
         _emit(formats.permissibility_csv(reviews), output)
     elif fmt == "json":

@@ -13,3 +13,4 @@ class AuditEntry:
     by: str
     action: str
     detail: str = ""
+    principal: str | None = None  # on a deployed stage: who the AWS credentials said acted (STS)

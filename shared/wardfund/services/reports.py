@@ -42,7 +42,14 @@ class Campaigns(Protocol):
 
 class AuditLog(Protocol):
     def record(
-        self, campaign_id: str, *, action: str, by: str, at: datetime, detail: str
+        self,
+        campaign_id: str,
+        *,
+        action: str,
+        by: str,
+        at: datetime,
+        detail: str,
+        principal: str | None = None,
     ) -> None: ...
 
 
@@ -79,8 +86,10 @@ def export_donors(
     by: str,
     at: datetime,
     destination: str,
+    principal: str | None = None,
 ) -> list[DonorSummary]:
-    """Every donor of the campaign with their gifts; the export is written to the audit trail."""
+    """Every donor of the campaign with their gifts; the export is written to the audit trail
+    (with `principal`, the caller's AWS identity on a deployed stage) before it is returned."""
     _campaign(campaigns, campaign_id)
     read = ledger.read(campaign_id)
     donors = donor_summaries(read.payments, read.movements)
@@ -90,8 +99,45 @@ def export_donors(
         by=by,
         at=at,
         detail=f"{len(donors)} donor(s), {len(read.payments)} gift(s) to {destination}",
+        principal=principal,
     )
     return donors
+
+
+PERMISSIBILITY_READ = "permissibility checks read"
+
+
+def record_permissibility_read(
+    audit: AuditLog,
+    reviews: list[tuple[Campaign, PermissibilityReview]],
+    *,
+    by: str,
+    at: datetime,
+    principal: str | None,
+    start: date,
+    end: date,
+    destination: str,
+) -> int:
+    """Writes to each campaign's audit trail that its donors' names and emails were read (the
+    permissibility checks show them), before they are shown; a campaign none of whose donors
+    is shown gets no entry. Returns the entries written."""
+    written = 0
+    for campaign, review in reviews:
+        shown = {check.donor.donor_ref for check in review.checks}
+        shown |= {near.donor.donor_ref for near in review.review}
+        shown |= {total.donor.donor_ref for total in review.reportable}
+        if not shown:
+            continue
+        audit.record(
+            campaign.campaign_id,
+            action=PERMISSIBILITY_READ,
+            by=by,
+            at=at,
+            detail=f"{len(shown)} donor(s), gifts {start} to {end}, to {destination}",
+            principal=principal,
+        )
+        written += 1
+    return written
 
 
 def permissibility_review(

@@ -26,6 +26,7 @@ def _entry(campaign_id: str, item: Item) -> AuditEntry:
         by=item.get("changed_by", "?"),
         action=item.get("action", "settings"),
         detail=item.get("change", ""),
+        principal=item.get("principal"),
     )
 
 
@@ -33,13 +34,25 @@ class DynamoAuditLog:
     def __init__(self, table: Table) -> None:
         self.table = table
 
-    def record(self, campaign_id: str, *, action: str, by: str, at: datetime, detail: str) -> None:
+    def record(
+        self,
+        campaign_id: str,
+        *,
+        action: str,
+        by: str,
+        at: datetime,
+        detail: str,
+        principal: str | None = None,
+    ) -> None:
+        """`principal`: the caller's AWS identity (STS ARN) on a deployed stage, kept beside the
+        name they typed (`by`), which anyone can type."""
         self.table.put(
             {
                 "PK": campaign_pk(campaign_id),
                 "SK": f"{AUDIT_PREFIX}T#{utc_key(at)}#{uuid.uuid4().hex[:8]}",
                 "action": action,
                 "changed_by": by,
+                "principal": principal,
                 "change": detail,
                 "at": utc_key(at),
             }
