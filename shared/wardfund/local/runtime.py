@@ -17,6 +17,7 @@ HANDLER_MODULES = {
     "pay": "functions.payouts.pay",
     "notifications": "functions.notifications.send",
     "alarms": "functions.notifications.alarms",
+    "live": "functions.live.page",
 }
 QUIET_LOGGERS = ("werkzeug", "botocore", "urllib3", "stripe")
 
@@ -39,6 +40,7 @@ def _forget_cached_clients() -> None:
     from wardfund.settings import get_settings
     from wardfund.wiring import (
         alarms,
+        live,
         notifications,
         payouts,
         process,
@@ -51,7 +53,7 @@ def _forget_cached_clients() -> None:
     parameters.clear_caches()  # type: ignore[no-untyped-call]
     base.DEFAULT_PROVIDERS.clear()  # type: ignore[attr-defined]
     environment.cache_clear()
-    for module in (payouts, process, receive, notifications, alarms, reconcile, stripe_api):
+    for module in (payouts, process, receive, notifications, alarms, reconcile, stripe_api, live):
         for value in vars(module).values():
             if hasattr(value, "cache_clear"):
                 value.cache_clear()

@@ -111,7 +111,7 @@ class LocalStack:
         self._payouts = handlers["payouts"]
         if self.webhooks:
             self.webhooks.stop()
-        self.webhooks = WebhookServer(handlers["receive"]).start()
+        self.webhooks = WebhookServer(handlers["receive"], handlers["live"]).start()
         self.worker = QueueWorker(self.resources.events_queue_url, handlers["process"])
         self.payout_workers = PayoutWorkers(
             self.resources.payout_tasks_queue_url, handlers["pay"], self.payout_concurrency
@@ -157,6 +157,12 @@ class LocalStack:
     def webhook_url(self) -> str:
         assert self.webhooks is not None
         return self.webhooks.url
+
+    @property
+    def live_url(self) -> str:
+        """The live pages' base: `<live_url>/<campaign>/<ward key>[/<yyyy-mm-dd>]`."""
+        assert self.webhooks is not None
+        return self.webhooks.live_url
 
     def sign(self, payload: str) -> str:
         assert self.resources is not None

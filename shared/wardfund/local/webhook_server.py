@@ -1,4 +1,6 @@
-"""A local HTTP endpoint that hands each request to the real webhook handler.
+"""A local HTTP endpoint that hands each request to the real webhook handler, and each
+`GET /live/...` to the real live page handler (issue 17), behind the same throttle as the
+deployed live API's stage (429 beyond it).
 
 It shapes the request as API Gateway's HTTP API (payload 2.0) would: header names
 lower-cased, and the body base64-encoded when it is not valid UTF-8 text.
@@ -15,9 +17,30 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from wardfund.local.lambda_context import LocalLambdaContext
+from wardfund.web.limits import BURST_LIMIT, RATE_LIMIT_PER_SECOND
+from wardfund.web.live_page import LIVE_PATH
 
 WEBHOOK_PATH = "/stripe/webhook"
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+class TokenBucket:
+    """API Gateway's stage throttle: `rate` requests a second, bursts of up to `burst`."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self._tokens, self._at = float(burst), time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+            self._at = now
+            if self._tokens < 1:
+                return False
+            self._tokens -= 1
+            return True
 
 
 def api_gateway_event(
@@ -58,12 +81,14 @@ def api_gateway_event(
 
 
 class WebhookServer:
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, live: Handler | None = None) -> None:
         self._handler = handler
+        self._live = live
         self._server: ThreadingHTTPServer | None = None
 
     def start(self) -> WebhookServer:
-        invoke = self._handler
+        invoke, live = self._handler, self._live
+        throttle = TokenBucket(RATE_LIMIT_PER_SECOND, BURST_LIMIT)
 
         class _Request(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
@@ -75,6 +100,24 @@ class WebhookServer:
                 event = api_gateway_event("POST", self.path, dict(self.headers.items()), body)
                 reply = invoke(event, LocalLambdaContext("wardfund-receive"))
                 self._answer(reply["statusCode"], json.loads(reply.get("body") or "{}"))
+
+            def do_GET(self) -> None:
+                path = self.path.split("?", 1)[0]
+                if live is None or not path.startswith(LIVE_PATH + "/"):
+                    self._answer(404, {"message": "not found"})
+                    return
+                if not throttle.take():
+                    self._answer(429, {"message": "Too Many Requests"})
+                    return
+                event = api_gateway_event("GET", path, dict(self.headers.items()), b"")
+                reply = live(event, LocalLambdaContext("wardfund-live-page"))
+                data = str(reply.get("body") or "").encode()
+                self.send_response(reply["statusCode"])
+                for name, value in reply.get("headers", {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def _answer(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()
@@ -98,7 +141,17 @@ class WebhookServer:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}{WEBHOOK_PATH}"
 
+    @property
+    def live_url(self) -> str:
+        """Where the live pages are: `<this>/<campaign>/<ward key>[/<yyyy-mm-dd>]`."""
+        return live_base(self.url)
+
     def stop(self) -> None:
         if self._server:
             self._server.shutdown()
             self._server.server_close()
+
+
+def live_base(webhook_url: str) -> str:
+    """The live pages' base URL on the local endpoint whose webhook URL this is."""
+    return webhook_url.removesuffix(WEBHOOK_PATH) + LIVE_PATH
