@@ -15,12 +15,14 @@ app = typer.Typer(help="A local stack in the background, for commands given --lo
 def up() -> None:
     """Start the local stack (moto, webhook endpoint, Stripe stand-in, queue worker)."""
     from wardfund.local.background import start_background, state_path
+    from wardfund.local.webhook_server import live_base
 
     with command_errors():
         state = start_background()
     out().print(f"local stack running (pid {state.pid}); state in {state_path()}")
     out().print(f"webhook endpoint: {state.webhook_url}")
     out().print(f"Stripe stand-in:  {state.stripe_api_base}")
+    out().print(f"live pages:       {live_base(state.webhook_url)}/<campaign>/<ward key>")
 
 
 @app.command()

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from botocore.exceptions import ClientError
 
+from wardfund.adapters.dynamodb.live_nights import night_item
 from wardfund.adapters.dynamodb.records import (
     allocation_from,
     campaign_from,
@@ -200,6 +201,8 @@ class DynamoLedgerStore:
             items.append(self._put(suspense_item_record(write.suspense, write.event_id), None))
         if write.holding is not None:
             items.append(self._holding_update(write.holding))
+        if (night := night_item(self.table.name, write)) is not None:  # the ward night's page
+            items.append(night)
         return items
 
     def _holding_update(self, change: HoldingChange) -> dict[str, Any]:
