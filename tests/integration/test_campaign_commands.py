@@ -69,7 +69,7 @@ def test_update_changes_only_what_is_given_and_records_the_difference(stack: Loc
     assert shown["campaign"]["name"] == campaign.name
     assert shown["campaign"]["version"] == 2
     assert shown["audit"][-1]["detail"] == (
-        "local_share_bps: 8000 -> 7250; bank_reference: None -> 'B-1'"
+        "Local share: 80 % → 72.5 %; Bank details reference: not set → B-1"
     )
     # And `none` clears an optional setting
     ok("campaign", "update", campaign.campaign_id, "--bank-ref", "none")
@@ -208,7 +208,7 @@ def test_an_import_that_lowers_a_cap_below_the_match_writes_nothing(
     result = wardfund("campaign", "import", str(exported))
     # Then it is refused before any write
     assert result.exit_code == 2
-    assert "cannot go below what is already matched (1000p)" in said(result)
+    assert "cannot go below what is already matched (£10.00)" in said(result)
     assert as_json("campaign", "show", other.campaign_id)["campaign"]["name"] == other.name
     _unchanged(matched.campaign_id, 1)
 

@@ -129,7 +129,7 @@ def test_the_stage_outputs_become_the_settings_the_command_works_with() -> None:
     deploy("dev")
     outputs = published("dev")
 
-    ok("campaign", "add", "leeds", "--name", "Leeds")  # --stage is dev by default
+    ok("campaign", "add", "leeds", "--name", "Leeds", "--stage", "dev")
 
     settings = get_settings()
     assert {
@@ -164,7 +164,7 @@ def test_a_missing_stack_is_named_and_nothing_is_chosen(
 ) -> None:
     deploy("dev", kinds=deployed)
 
-    result = wardfund("campaign", "list")
+    result = wardfund("campaign", "list", "--stage", "dev")
 
     name = c.stack_name("dev", absent)
     assert result.exit_code == 2
@@ -180,7 +180,7 @@ def test_a_missing_stack_is_named_and_nothing_is_chosen(
 def test_a_missing_output_is_named_with_the_stacks_read(missing: str) -> None:
     deploy("dev", without=missing)
 
-    result = wardfund("campaign", "list")
+    result = wardfund("campaign", "list", "--stage", "dev")
 
     assert result.exit_code == 2
     assert said(result).strip() == (
@@ -195,13 +195,25 @@ def test_a_missing_output_is_named_with_the_stacks_read(missing: str) -> None:
 def test_an_unknown_profile_is_a_clear_error_not_a_traceback() -> None:
     deploy("dev")
 
-    result = wardfund("campaign", "list", "--profile", "nowhere")
+    result = wardfund("campaign", "list", "--stage", "dev", "--profile", "nowhere")
 
     assert result.exit_code == 2
     assert said(result).strip() == (
         "error: cannot read stage dev's stacks (The config profile (nowhere) could not be "
         "found); set TABLE_NAME etc., or use --local"
     )
+
+
+@pytest.mark.usefixtures("aws")
+def test_no_stage_and_no_local_is_an_error_not_a_silent_dev() -> None:
+    deploy("dev")
+
+    result = wardfund("campaign", "add", "leeds", "--name", "Leeds")
+
+    assert result.exit_code == 2
+    assert said(result).strip().startswith("error: say which stack: --local")
+    assert "--stage dev|prod" in said(result)
+    assert campaigns_in(published("dev")[c.OUTPUT_TABLE_NAME]) == []
 
 
 def test_the_outputs_left_out_above_are_all_that_the_cli_reads() -> None:

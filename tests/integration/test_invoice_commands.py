@@ -117,7 +117,7 @@ def test_the_cap_is_never_passed_and_a_rejection_frees_its_part(
     # Then it is refused, naming the amounts, and stays submitted
     assert result.exit_code == 2
     assert "would pass the cap" in said(result)
-    assert "60000p of 100000p is already committed (40000p left)" in said(result)
+    assert "£600.00 of £1,000.00 is already committed (£400.00 left)" in said(result)
     states = {i["invoice_id"]: i["state"] for i in as_json("invoice", "list", cid)["invoices"]}
     assert states == {first: "approved", second: "submitted"}
     # When the first is rejected, the second fits

@@ -68,7 +68,7 @@ def test_the_same_credentials_cannot_approve_under_another_name() -> None:
 
 def test_the_cap_check_names_what_is_left() -> None:
     check_fits(invoice(50_000), 200_000, 150_000)
-    with pytest.raises(CapReached, match="150001p of 200000p is already committed"):
+    with pytest.raises(CapReached, match=r"£1,500.01 of £2,000.00 is already committed"):
         check_fits(invoice(50_000), 200_000, 150_001)
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table as RichTable
 
 from wardfund.cli.campaign_yaml import CampaignRecord, check_email, dump_campaigns, load_campaigns
 from wardfund.cli.common import (
@@ -27,9 +26,17 @@ from wardfund.cli.common import (
 from wardfund.cli.option_groups import options_from
 from wardfund.cli.options import JsonOption, OutputOption
 from wardfund.cli.stack_options import Connect, stack_and_actor_options, stack_options
+from wardfund.cli.tables import columns, print_pairs, print_table
 from wardfund.cli.target import Target
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign, parse_campaign_type
+from wardfund.domain.setting_words import (
+    FIGURE_LABELS,
+    SETTING_LABELS,
+    percent,
+    setting_label,
+    shown_setting,
+)
 
 app = typer.Typer(
     help="Campaigns in the agreement: settings, launch event, withdrawal.", no_args_is_help=True
@@ -42,17 +49,25 @@ TreasurerOpt = Annotated[
     typer.Option("--treasurer", help="A treasurer's email (repeat for several)."),
 ]
 LaunchOpt = Annotated[
-    str | None, typer.Option("--launch-event", help="Date the launch event was held, or none.")
+    str | None,
+    typer.Option("--launch-event", metavar="DATE", help="Date the launch event was held, or none."),
 ]
 PollingOpt = Annotated[
-    str | None, typer.Option("--polling-day", help="Polling day (YYYY-MM-DD), or none.")
+    str | None,
+    typer.Option("--polling-day", metavar="DATE", help="Polling day (YYYY-MM-DD), or none."),
 ]
-MatchCapOpt = Annotated[str | None, typer.Option("--match-cap", help="Match cap in pounds.")]
+MatchCapOpt = Annotated[
+    str | None, typer.Option("--match-cap", metavar="POUNDS", help="Match cap in pounds.")
+]
 InvoiceCapOpt = Annotated[
-    str | None, typer.Option("--invoice-cap", help="Launch-event invoice cap in pounds.")
+    str | None,
+    typer.Option("--invoice-cap", metavar="POUNDS", help="Launch-event invoice cap in pounds."),
 ]
 ShareOpt = Annotated[
-    str | None, typer.Option("--local-share", help="The campaign's share in per cent (0-100).")
+    str | None,
+    typer.Option(
+        "--local-share", metavar="PERCENT", help="The campaign's share in per cent (0-100)."
+    ),
 ]
 ConnectAccountOpt = Annotated[
     str | None, typer.Option("--connect-account", help="Stripe Connect account (acct_...).")
@@ -197,7 +212,9 @@ def update(
 @stack_and_actor_options
 def launch_event(
     campaign_id: IdArg,
-    on: Annotated[str, typer.Option("--on", help="The date it was held (YYYY-MM-DD).")],
+    on: Annotated[
+        str, typer.Option("--on", metavar="DATE", help="The date it was held (YYYY-MM-DD).")
+    ],
     *,
     connect: Connect,
 ) -> None:
@@ -234,7 +251,8 @@ def launch_event(
 def withdraw(
     campaign_id: IdArg,
     at: Annotated[
-        str | None, typer.Option("--at", help="When it takes effect (default: now).")
+        str | None,
+        typer.Option("--at", metavar="TIME", help="When it takes effect (default: now)."),
     ] = None,
     side: Annotated[
         str, typer.Option("--side", help="Who leaves: campaign or national.")
@@ -306,25 +324,43 @@ def show(campaign_id: IdArg, as_json: JsonOption = False, *, connect: Connect) -
             )
         )
         return
-    settings = RichTable(title=f"{campaign.name} ({campaign_id})", show_header=False)
-    settings.add_column("setting")
-    settings.add_column("value")
-    for name, value in _campaign_json(campaign).items():
-        settings.add_row(name, str(value))
-    out().print(settings)
-    money_table = RichTable(title="Figures", show_header=False)
-    money_table.add_column("figure")
-    money_table.add_column("amount", justify="right")
-    for name, pence in figures_out.items():
-        money_table.add_row(name, money(pence))
-    out().print(money_table)
-    trail_table = RichTable(title="Audit trail")
-    for heading in ("When (London)", "Who", "Action", "What"):
-        trail_table.add_column(heading)
-    for row in audit:
-        who = f"{row['by']} ({row['principal']})" if row["principal"] else row["by"]
-        trail_table.add_row(row["at"] or "?", who, row["action"], row["detail"])
-    out().print(trail_table)
+    console = out()
+    print_pairs(
+        console,
+        f"{campaign.name} ({campaign_id})",
+        [
+            (setting_label(name), shown_setting(name, getattr(campaign, name)))
+            for name in SETTING_LABELS
+            if name not in ("campaign_id", "name")
+        ],
+    )
+    console.print()
+    print_pairs(
+        console,
+        "Figures",
+        [(FIGURE_LABELS.get(name, name), money(pence)) for name, pence in figures_out.items()],
+    )
+    console.print()
+    print_table(
+        console,
+        "Audit trail",
+        columns("When (London)", "Who", "Action", "What"),
+        [
+            [
+                entry.at.astimezone(LONDON).strftime("%a %d %b %Y %H:%M:%S") if entry.at else "?",
+                _who(entry),
+                entry.action,
+                entry.detail,
+            ]
+            for entry in trail
+        ],
+    )
+
+
+def _who(entry: Any) -> str:
+    """The name given, and the AWS identity where a deployed stage knew it."""
+    principal = getattr(entry, "principal", None)
+    return f"{entry.by} ({principal})" if principal else str(entry.by)
 
 
 @app.command("list")
@@ -337,20 +373,27 @@ def list_campaigns(as_json: JsonOption = False, *, connect: Connect) -> None:
     if as_json:
         print(json.dumps([_campaign_json(c) for c in campaigns], indent=2))
         return
-    table = RichTable(title=f"{len(campaigns)} campaign(s)")
-    for heading in ("Id", "Name", "Launch event", "Polling day", "Share", "Match cap", "Left"):
-        table.add_column(heading)
-    for c in campaigns:
-        table.add_row(
-            c.campaign_id,
-            c.name,
-            str(c.launch_event_on or "-"),
-            str(c.election_on or "-"),
-            f"{c.local_share_bps / 100:g} %",
-            money(c.match_cap_pence),
-            c.withdrawn_at.astimezone(LONDON).date().isoformat() if c.withdrawn_at else "-",
-        )
-    out().print(table)
+    heads = columns(
+        "Id", "Name", "Launch event", "Polling day", "Local share", "Match cap", "Withdrawn on",
+        right=("Local share", "Match cap"),
+    )  # fmt: skip
+    print_table(
+        out(),
+        f"{len(campaigns)} campaign(s)",
+        heads,
+        [
+            [
+                c.campaign_id,
+                c.name,
+                str(c.launch_event_on or "-"),
+                str(c.election_on or "-"),
+                percent(c.local_share_bps),
+                money(c.match_cap_pence),
+                c.withdrawn_at.astimezone(LONDON).date().isoformat() if c.withdrawn_at else "-",
+            ]
+            for c in campaigns
+        ],
+    )
 
 
 @app.command("export")

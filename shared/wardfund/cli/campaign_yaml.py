@@ -17,6 +17,7 @@ from wardfund.domain.money import (
     DEFAULT_LOCAL_SHARE_BPS,
     DEFAULT_MATCH_CAP_PENCE,
 )
+from wardfund.domain.setting_words import setting_label, shown_setting
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -93,9 +94,42 @@ def check_email(email: str) -> str:
     return email
 
 
+EXPORT_HEADER = (
+    "# wardfund campaigns, in the shape `wardfund campaign import` reads (field names as in\n"
+    "# scenario files: amounts in pence, shares in basis points, 80 % = 8000). Each setting's\n"
+    "# meaning in words is the comment beside it.\n"
+)
+# Fields whose value is one short word or number on its line: a comment can follow it.
+_WORDED = (
+    "launch_event_on", "election_on", "match_cap_pence", "local_share_bps",
+    "launch_invoice_cap_pence", "withdrawn_at", "campaign_type",
+)  # fmt: skip
+_FIELD = re.compile(r"^(?P<lead>\s*(?:- )?)(?P<name>[a-z_]+): (?P<value>\S+)$")
+
+
+def _worded(record: dict[str, Any]) -> dict[str, str]:
+    campaign = CampaignRecord.model_validate(record).to_campaign()
+    return {
+        name: f"{setting_label(name)} {shown_setting(name, getattr(campaign, name))}"
+        for name in _WORDED
+    }
+
+
 def dump_campaigns(campaigns: list[Campaign]) -> str:
+    """YAML for `campaign import`, with each money, share and date field said in words in a
+    comment beside it (`match_cap_pence: 200000  # Match cap £2,000.00`)."""
     records = [CampaignRecord.of(c).model_dump(mode="json") for c in campaigns]
-    return yaml.safe_dump({"campaigns": records}, sort_keys=False, allow_unicode=True)
+    lines = [EXPORT_HEADER.rstrip("\n")]
+    for record in records:
+        words = _worded(record)
+        text = yaml.safe_dump([record], sort_keys=False, allow_unicode=True, width=float("inf"))
+        for line in text.splitlines():
+            found = _FIELD.match(line)
+            if found and found["name"] in words:
+                line = f"{line}  # {words[found['name']]}"
+            lines.append("  " + line)
+    body = "\n".join(lines[1:])
+    return f"{lines[0]}\ncampaigns:\n{body}\n" if records else f"{lines[0]}\ncampaigns: []\n"
 
 
 def load_campaigns(text: str, source: str = "input") -> list[Campaign]:

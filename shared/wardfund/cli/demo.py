@@ -7,10 +7,10 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 from rich.text import Text
 
 from wardfund.cli.outbox import DEFAULT_FOLDER, demo_scenario, save_outbox
+from wardfund.cli.tables import Column, columns, print_pairs, print_table
 from wardfund.local.scenario_player import ScenarioPlayer
 from wardfund.local.stack import LocalStack
 
@@ -20,50 +20,44 @@ def _money(pence: int) -> str:
     return f"{sign}£{abs(pence) / 100:,.2f}"
 
 
-def _figures_table(result: dict[str, Any]) -> Table:
-    table = Table(title="Campaign figures", title_justify="left")
-    for heading in (
-        "Campaign",
-        "Raised",
-        "Campaign share",
-        "Kept nationally",
-        "Match",
-        "Match left",
-        "Paid out",
-        "Owed",
-    ):
-        table.add_column(heading, justify="left" if heading == "Campaign" else "right")
-    for campaign_id, f in result["campaigns"].items():
-        table.add_row(
-            campaign_id,
-            *(
-                _money(f[key])
-                for key in (
-                    "raised_pence",
-                    "local_share_pence",
-                    "national_share_pence",
-                    "match_pence",
-                    "match_remaining_pence",
-                    "paid_out_pence",
-                    "owed_pence",
-                )
-            ),
-        )
-    return table
+FIGURES = (
+    ("Raised", "raised_pence"),
+    ("Campaign share", "local_share_pence"),
+    ("Kept nationally", "national_share_pence"),
+    ("Match", "match_pence"),
+    ("Match left", "match_remaining_pence"),
+    ("Paid out", "paid_out_pence"),
+    ("Owed", "owed_pence"),
+)
 
 
-def _payouts_table(result: dict[str, Any], methods: dict[str, str]) -> Table:
-    table = Table(title="Payouts", title_justify="left")
-    for heading in ("Run (Europe/London)", "Campaign", "Amount", "Paid by"):
-        table.add_column(heading, justify="right" if heading == "Amount" else "left")
-    for payout in result["payouts"]:
-        table.add_row(
+def figures_rows(result: dict[str, Any]) -> list[list[str]]:
+    return [
+        [campaign_id, *(_money(f[key]) for _, key in FIGURES)]
+        for campaign_id, f in result["campaigns"].items()
+    ]
+
+
+def payouts_rows(result: dict[str, Any], methods: dict[str, str]) -> list[list[str]]:
+    return [
+        [
             payout["run_at"].replace("T", " ")[:16],
             payout["campaign"],
             _money(payout["amount_pence"]),
             methods.get(payout["campaign"], ""),
-        )
-    return table
+        ]
+        for payout in result["payouts"]
+    ]
+
+
+def print_figures(console: Console, result: dict[str, Any]) -> None:
+    heads = [Column("Campaign"), *(Column(heading, right=True) for heading, _ in FIGURES)]
+    print_table(console, "Campaign figures", heads, figures_rows(result))
+
+
+def print_payouts(console: Console, result: dict[str, Any], methods: dict[str, str]) -> None:
+    heads = columns("Run (Europe/London)", "Campaign", "Amount", "Paid by", right=("Amount",))
+    print_table(console, "Payouts", heads, payouts_rows(result, methods))
 
 
 def run_demo(console: Console, outbox: Path = DEFAULT_FOLDER) -> int:
@@ -96,14 +90,17 @@ def run_demo(console: Console, outbox: Path = DEFAULT_FOLDER) -> int:
         }
         transfers = len(stack.stripe.transfers())
         emails = stack.sent_emails()
-    console.print(_figures_table(result))
-    console.print(_payouts_table(result, methods))
-    console.print(
-        Text(
-            f"Suspense (no campaign could claim it): {_money(result['suspense_pence'])}   "
-            f"Ledger balanced: {'yes' if result['ledger_balanced'] else 'NO'}   "
-            f"Stripe transfers made: {transfers}   Dead letters: {result['dead_letters']}"
-        )
+    print_figures(console, result)
+    print_payouts(console, result, methods)
+    print_pairs(
+        console,
+        None,
+        [
+            ("Suspense (no campaign could claim it)", _money(result["suspense_pence"])),
+            ("Ledger balanced", "yes" if result["ledger_balanced"] else "NO"),
+            ("Stripe transfers made", str(transfers)),
+            ("Dead letters", str(result["dead_letters"])),
+        ],
     )
     save_outbox(emails, outbox, console)
     return 0 if result["ledger_balanced"] and result["dead_letters"] == 0 else 1

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table as RichTable
 
 from wardfund.cli.common import (
     CommandError,
@@ -22,6 +21,7 @@ from wardfund.cli.common import (
 )
 from wardfund.cli.options import JsonOption
 from wardfund.cli.stack_options import Connect, stack_and_actor_options, stack_options
+from wardfund.cli.tables import columns, print_table
 from wardfund.cli.target import Target
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.launch_invoices import LaunchInvoice, PayTo
@@ -78,7 +78,9 @@ def invoice_json(invoice: LaunchInvoice) -> dict[str, Any]:
 def submit(
     campaign_id: Annotated[str, typer.Argument(help="The campaign whose launch event it was.")],
     supplier: Annotated[str, typer.Option("--supplier", help="Who sent the invoice.")],
-    amount: Annotated[str, typer.Option("--amount", help="Amount in pounds, e.g. 450.00.")],
+    amount: Annotated[
+        str, typer.Option("--amount", metavar="POUNDS", help="Amount in pounds, e.g. 450.00.")
+    ],
     file: Annotated[Path, typer.Option("--file", help="The invoice document (PDF, image).")],
     *,
     connect: Connect,
@@ -218,22 +220,23 @@ def list_invoices(
             )
         )
         return
-    table = RichTable(
-        title=f"{campaign.name}: {money(committed)} of {money(campaign.launch_invoice_cap_pence)}"
-        " committed"
+    print_table(
+        out(),
+        f"{campaign.name}: {money(committed)} of {money(campaign.launch_invoice_cap_pence)}"
+        " committed",
+        columns("Id", "Supplier", "Amount", "State", "Submitted", "Paid to", right=("Amount",)),
+        [
+            [
+                invoice.invoice_id,
+                invoice.supplier,
+                money(invoice.amount),
+                str(invoice.state),
+                invoice.submitted_at.astimezone(LONDON).date().isoformat(),
+                str(invoice.pay_to or "-"),
+            ]
+            for invoice in found
+        ],
     )
-    for heading in ("Id", "Supplier", "Amount", "State", "Submitted", "Paid to"):
-        table.add_column(heading, justify="right" if heading == "Amount" else "left")
-    for invoice in found:
-        table.add_row(
-            invoice.invoice_id,
-            invoice.supplier,
-            money(invoice.amount),
-            str(invoice.state),
-            invoice.submitted_at.astimezone(LONDON).date().isoformat(),
-            str(invoice.pay_to or "-"),
-        )
-    out().print(table)
 
 
 @app.command()

@@ -9,10 +9,16 @@ from typing import Annotated
 import typer
 
 from wardfund.cli.common import plain_console
+from wardfund.cli.examples import ExamplesGroup
+
+CONTRACT = "../shared/scenarios/FORMAT.md"  # from the project root, as the README links it
 
 app = typer.Typer(
     name="wardfund",
-    help="Ward-assembly donations shared between a national body and local campaigns.",
+    cls=ExamplesGroup,
+    help="Ward-assembly donations shared between a national body and local campaigns. "
+    "Commands that read or change money need --local (the stack `wardfund local up` keeps "
+    "running) or --stage dev|prod (a deployed stage, with your AWS credentials).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
@@ -20,9 +26,42 @@ app = typer.Typer(
 err = plain_console(stderr=True)  # names and scenario text are printed as they are
 
 
+def version_text() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"wardfund {version('wardfund')}"
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree not installed
+        return "wardfund (not installed)"
+
+
+def _version(given: bool) -> None:
+    if given:
+        print(version_text())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and stop."
+        ),
+    ] = False,
+) -> None:
+    """Ward-assembly donations shared between a national body and local campaigns."""
+
+
 @app.command()
 def simulate(
-    file: Annotated[Path, typer.Argument(help="Scenario YAML (see shared/scenarios/FORMAT.md).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help=f"Scenario YAML; its format is the contract in {CONTRACT} (from the project "
+            "root), with examples beside it."
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     check: Annotated[
         bool, typer.Option("--check", help="Compare with the file's expect: block.")

@@ -17,7 +17,12 @@ ProfileOption = Annotated[
     str | None, typer.Option("--profile", help="AWS profile for the deployed stack.")
 ]
 StageOption = Annotated[
-    str, typer.Option("--stage", envvar="WARDFUND_STAGE", help="Deployed stage: dev or prod.")
+    str | None,
+    typer.Option(
+        "--stage",
+        envvar="WARDFUND_STAGE",
+        help="Deployed stage: dev or prod (no default: give --stage or --local).",
+    ),
 ]
 ByOption = Annotated[
     str | None,

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from wardfund.cli.common import labelled
+from wardfund.cli.progress import steps, working
 from wardfund.local.outbox import INDEX, write_outbox
 from wardfund.local.scenario_file import Scenario, ScenarioError, load_scenario
 from wardfund.local.scenario_player import ScenarioPlayer
@@ -48,8 +49,10 @@ def save_outbox(
     if not screenshots:
         return 0
     try:
-        for page in pages:
-            screenshot(page, page.with_suffix(".png"))
+        with steps("screenshots (headless Chromium)", len(pages)) as advance:
+            for done, page in enumerate(pages, start=1):
+                screenshot(page, page.with_suffix(".png"))
+                advance(done, len(pages), page.name)
     except BrowserMissing as error:
         console.print(labelled("error:", "red", str(error)))
         return 1
@@ -66,7 +69,12 @@ def run_outbox(
         console.print(labelled("error:", "red", str(error)))
         return 2
     console.print(Text(f"Playing {scenario.name} on the embedded stack…"))
-    with LocalStack() as stack:
-        ScenarioPlayer(scenario, stack).play()
+    with working("starting the embedded stack"):
+        stack = LocalStack().start()
+    try:
+        with steps("playing the story", len(scenario.steps)) as advance:
+            ScenarioPlayer(scenario, stack).play(advance)
         emails = stack.sent_emails()
+    finally:
+        stack.stop()
     return save_outbox(emails, folder, console, screenshots=screenshots)

@@ -13,8 +13,12 @@ from wardfund.cli.common import CommandError, command_errors, err, now, out, par
 from wardfund.cli.stack_options import Connect, stack_options
 from wardfund.domain.calendar import london_date
 
-FromOpt = Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD, Europe/London).")]
-ToOpt = Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD); default: today.")]
+FromOpt = Annotated[
+    str, typer.Option("--from", metavar="DATE", help="First day (YYYY-MM-DD, Europe/London).")
+]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", metavar="DATE", help="Last day (YYYY-MM-DD); default: today.")
+]
 
 
 def _counts(counter: Counter[str]) -> str:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table as RichTable
 
 from wardfund.cli.common import (
     CommandError,
@@ -21,8 +20,9 @@ from wardfund.cli.common import (
 )
 from wardfund.cli.options import CampaignIdArgument, OutputOption
 from wardfund.cli.stack_options import Connect, stack_and_actor_options, stack_options
+from wardfund.cli.tables import Column, columns, print_table
 from wardfund.cli.target import Target
-from wardfund.domain.account_report import CampaignReport
+from wardfund.domain.account_report import CampaignReport, ReportEntry, summary_totals
 from wardfund.domain.calendar import LONDON, london_date
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.permissibility import PermissibilityReview
@@ -34,9 +34,14 @@ CHECK_FORMATS = ("table", "csv", "json")
 CampaignArg = Annotated[str | None, typer.Argument(help="Campaign id (or --all).")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Every campaign (the national view).")]
 FromOpt = Annotated[
-    str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default: 1st of the month.")
+    str | None,
+    typer.Option(
+        "--from", metavar="DATE", help="First day (YYYY-MM-DD); default: 1st of the month."
+    ),
 ]
-ToOpt = Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD); default: today.")]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", metavar="DATE", help="Last day (YYYY-MM-DD); default: today.")
+]
 
 
 def _period(start: str | None, end: str | None) -> tuple[date, date]:
@@ -80,44 +85,68 @@ def _emit(text: str, output: Path | None) -> None:
         out().print(f"wrote {output}")
 
 
-def _table(report: CampaignReport) -> RichTable:
-    table = RichTable(
-        title=f"{report.campaign_name} ({report.campaign_id}): {report.start} to {report.end}",
+REPORT_HEADS = columns(
+    "Date", "Entry", "Ward", "Reference", "Amount", "Change", "Balance",
+    right=("Amount", "Change", "Balance"),
+)  # fmt: skip
+
+
+def entry_amount(entry: ReportEntry) -> int:
+    """The entry's own amount: a gift's gross (a refund's, negative), the invoice a launch
+    entry pays (to the supplier or reimbursed), a payout's, a late match's."""
+    f = entry.figures
+    for amount in (f.raised, entry.paid_for_campaign, f.launch_costs, f.paid_out, f.match):
+        if amount:
+            return amount
+    return 0
+
+
+def _print_report(report: CampaignReport) -> None:
+    rows = [[str(report.start), "Opening balance", "", "", "", "", money(report.opening_balance)]]
+    for row in report.rows:
+        rows.append(
+            [
+                row.entry.at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M"),
+                row.entry.label,
+                row.entry.ward or "",
+                row.entry.reference or "",
+                money(entry_amount(row.entry)),
+                money(row.change),
+                money(row.balance),
+            ]
+        )
+    rows.append([str(report.end), "Closing balance", "", "", "", "", money(report.closing_balance)])
+    print_table(
+        out(),
+        f"{report.campaign_name} ({report.campaign_id}): {report.start} to {report.end}",
+        REPORT_HEADS,
+        rows,
         caption=f"opening {money(report.opening_balance)} · closing "
         f"{money(report.closing_balance)} (owed to the campaign)",
     )
-    for heading in ("Date", "Entry", "Ward", "Reference", "Gross", "Change", "Balance"):
-        table.add_column(
-            heading, justify="right" if heading in ("Gross", "Change", "Balance") else "left"
-        )
-    table.add_row(
-        str(report.start), "Opening balance", "", "", "", "", money(report.opening_balance)
-    )
-    for row in report.rows:
-        table.add_row(
-            row.entry.at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M"),
-            row.entry.label,
-            row.entry.ward or "",
-            row.entry.reference or "",
-            money(row.entry.figures.raised),
-            money(row.change),
-            money(row.balance),
-        )
-    table.add_row(str(report.end), "Closing balance", "", "", "", "", money(report.closing_balance))
-    return table
 
 
-def _summary_table(reports: list[CampaignReport]) -> RichTable:
-    table = RichTable(
-        title=f"All campaigns: {reports[0].start} to {reports[0].end}"
-        if reports
-        else "No campaigns"
-    )
-    for index, heading in enumerate(formats.SUMMARY_COLUMNS):
-        table.add_column(heading.replace("_", " "), justify="left" if index < 2 else "right")
-    for row in formats.summary_rows(reports):
-        table.add_row(*row)
-    return table
+def _print_summary(reports: list[CampaignReport]) -> None:
+    heads = [
+        Column(heading.replace("_", " ").capitalize(), right=index >= 2)
+        for index, heading in enumerate(formats.SUMMARY_COLUMNS)
+    ]
+    title = f"All campaigns: {reports[0].start} to {reports[0].end}" if reports else "No campaigns"
+    rows = []
+    for r in reports:
+        p = r.period
+        rows.append([
+            r.campaign_id, r.campaign_name, money(r.opening_balance), money(p.raised),
+            money(p.local_share), money(p.national_share), money(p.match), money(p.launch_costs),
+            money(p.paid_out), money(r.paid_for_campaign), money(r.closing_balance),
+        ])  # fmt: skip
+    opening, period, closing = summary_totals(reports)
+    rows.append([
+        "TOTAL", "", money(opening), money(period.raised), money(period.local_share),
+        money(period.national_share), money(period.match), money(period.launch_costs),
+        money(period.paid_out), money(sum(r.paid_for_campaign for r in reports)), money(closing),
+    ])  # fmt: skip
+    print_table(out(), title, heads, rows)
 
 
 @stack_options
@@ -152,11 +181,11 @@ def report(
             reports = all_reports(ledger, campaigns, first, last)
     if fmt == "table":
         for one in reports if campaign_id else []:
-            out().print(_table(one))
+            _print_report(one)
         if reviews:
             _print_review(reviews, first, last)
         if every:
-            out().print(_summary_table(reports))
+            _print_summary(reports)
     elif fmt == "csv":
         _emit(
             formats.report_csv(reports[0]) if campaign_id else formats.summary_csv(reports), output
@@ -199,41 +228,52 @@ def export(
 
 def _review_tables(
     reviews: list[tuple[Campaign, PermissibilityReview]], first: date, last: date
-) -> list[RichTable]:
+) -> list[tuple[str, list[Column], list[list[str]]]]:
     """Gifts to check, donors to review, reportable totals: one table each."""
-    checks = RichTable(title=f"Donations to check (gifts over the threshold), {first} to {last}")
-    for heading in ("Campaign", "Donor", "Email", "Ward", "Given on", "Gift", "Check by"):
-        checks.add_column(heading, justify="right" if heading == "Gift" else "left")
-    review = RichTable(title="For review: repeated gifts just under the threshold")
-    for heading in ("Campaign", "Donor", "Email", "Given on", "Together"):
-        review.add_column(heading, justify="right" if heading == "Together" else "left")
-    totals = RichTable(title=f"Reportable totals for the return (donations up to {last})")
-    for heading in ("Campaign", "Donor", "Email", "Donations", "Total", "Over"):
-        totals.add_column(heading, justify="left" if heading in ("Campaign", "Donor", "Email")
-                          else "right")  # fmt: skip
+    checks: list[list[str]] = []
+    review: list[list[str]] = []
+    totals: list[list[str]] = []
     for campaign, found in reviews:
         cid = campaign.campaign_id
         for c in found.checks:
-            checks.add_row(
+            checks.append([
                 cid, c.donor_name, c.donor.email or "", c.gift.ward,
                 str(c.gift.received_on), money(c.gift.net), str(c.check_by),
-            )  # fmt: skip
+            ])  # fmt: skip
         for n in found.review:
             dates = ", ".join(str(g.received_on) for g in n.gifts)
-            review.add_row(cid, n.donor_name, n.donor.email or "", dates, money(n.total))
+            review.append([cid, n.donor_name, n.donor.email or "", dates, money(n.total)])
         for t in found.reportable:
-            totals.add_row(
+            totals.append([
                 cid, t.donor_name, t.donor.email or "", str(len(t.donations)),
                 money(t.total), money(t.threshold),
-            )  # fmt: skip
-    return [checks, review, totals]
+            ])  # fmt: skip
+    return [
+        (
+            f"Donations to check (gifts over the threshold), {first} to {last}",
+            columns("Campaign", "Donor", "Email", "Ward", "Given on", "Gift", "Check by",
+                    right=("Gift",)),
+            checks,
+        ),
+        (
+            "For review: repeated gifts just under the threshold",
+            columns("Campaign", "Donor", "Email", "Given on", "Together", right=("Together",)),
+            review,
+        ),
+        (
+            f"Reportable totals for the return (donations up to {last})",
+            columns("Campaign", "Donor", "Email", "Donations", "Total", "Over",
+                    right=("Donations", "Total", "Over")),
+            totals,
+        ),
+    ]  # fmt: skip
 
 
 def _print_review(
     reviews: list[tuple[Campaign, PermissibilityReview]], first: date, last: date
 ) -> None:
-    for table in _review_tables(reviews, first, last):
-        out().print(table)
+    for title, heads, rows in _review_tables(reviews, first, last):
+        print_table(out(), title, heads, rows)
     for campaign, found in reviews:
         out().print(
             f"{campaign.campaign_id} is {found.campaign_type_label}: a gift of "

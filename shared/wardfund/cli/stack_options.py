@@ -19,7 +19,7 @@ Connect = Callable[[], Target]
 
 
 def _connect_without_actor(
-    local: LocalOption = False, profile: ProfileOption = None, stage: StageOption = "dev"
+    local: LocalOption = False, profile: ProfileOption = None, stage: StageOption = None
 ) -> Target:
     return connect(local, profile, stage)
 

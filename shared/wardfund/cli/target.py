@@ -3,7 +3,8 @@
 Both run the same code. `--local` points boto3, the settings and Stripe at the background
 local stack (`wardfund local up`). Otherwise the names come from the environment
 (`TABLE_NAME`, ...), or else from the CloudFormation outputs of the stage's stacks
-(`--stage`, default `dev`), with the usual AWS credentials (`--profile`).
+(`--stage`), with the usual AWS credentials (`--profile`). There is no default: a command
+given neither `--local` nor `--stage` (nor `TABLE_NAME`) says so and changes nothing.
 """
 
 from __future__ import annotations
@@ -31,8 +32,13 @@ STACK_OUTPUTS = {
     "BankFilesBucket": "BANK_FILES_BUCKET",
     "StripeOperatorKeySecretName": "STRIPE_API_KEY_SECRET_NAME",  # the operator's own key
     "StripeWebhookSecretName": "STRIPE_WEBHOOK_SECRET_NAME",
+    "LivePageUrl": "LIVE_PAGE_URL",  # the kit prints the ward's live page
 }
 _INSTEAD = "set TABLE_NAME etc., or use --local"
+NO_TARGET = (
+    "say which stack: --local (the one `wardfund local up` keeps running) or --stage dev|prod "
+    "(a deployed stage; or set WARDFUND_STAGE, or TABLE_NAME and the other names)"
+)
 
 
 class TargetError(RuntimeError):
@@ -132,7 +138,7 @@ class Target:
 def connect(
     local: LocalOption = False,
     profile: ProfileOption = None,
-    stage: StageOption = "dev",
+    stage: StageOption = None,
     by: ByOption = None,
 ) -> Target:
     """Sets this process's environment for the chosen stack and returns its handles."""
@@ -148,6 +154,8 @@ def connect(
         if profile:
             os.environ["AWS_PROFILE"] = profile
         if not os.environ.get("TABLE_NAME"):
+            if not stage:
+                raise TargetError(NO_TARGET)
             apply_environment(_from_cloudformation(stage))
     return Target(local=local, actor=by or _default_actor())
 

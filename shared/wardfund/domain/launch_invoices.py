@@ -16,6 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from wardfund.domain.calendar import require_aware
+from wardfund.domain.display import pounds
 from wardfund.domain.errors import WardfundError
 from wardfund.domain.figures import ZERO, CampaignFigures
 from wardfund.domain.ledger import (
@@ -124,9 +125,9 @@ def check_fits(invoice: LaunchInvoice, cap: int, committed: int) -> None:
     room = room_under_cap(cap, committed)
     if invoice.amount > room:
         raise CapReached(
-            f"invoice {invoice.invoice_id} for {invoice.amount}p would pass the cap of "
-            f"{invoice.campaign_id}: {committed}p of {cap}p is already committed "
-            f"({room}p left)"
+            f"invoice {invoice.invoice_id} for {pounds(invoice.amount)} would pass the cap of "
+            f"{invoice.campaign_id}: {pounds(committed)} of {pounds(cap)} is already committed "
+            f"({pounds(room)} left)"
         )
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from wardfund.domain.campaign import Campaign
+from wardfund.domain.display import pounds
 from wardfund.domain.errors import InvalidCampaign
+from wardfund.domain.setting_words import described_change
 
 EDITABLE = tuple(f.name for f in fields(Campaign) if f.name not in ("campaign_id", "version"))
 ImportOutcome = Literal["added", "updated", "unchanged"]
@@ -43,23 +45,15 @@ def existing(store: CampaignStore, campaign_id: str) -> Campaign:
 
 
 def describe_change(before: Campaign | None, after: Campaign) -> str:
-    """`name: 'A' -> 'B'; match_cap_pence: 200000 -> 150000` (or `added`)."""
+    """`Name: A → B; Match cap: £2,000.00 → £1,500.00` (or `added`), in people's words."""
     if before is None:
         return "added"
     parts = [
-        f"{name}: {_shown(getattr(before, name))} -> {_shown(getattr(after, name))}"
+        described_change(name, getattr(before, name), getattr(after, name))
         for name in EDITABLE
         if getattr(before, name) != getattr(after, name)
     ]
     return "; ".join(parts) or "no change"
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, tuple):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 def add_campaign(
@@ -120,7 +114,8 @@ def import_campaigns(
         if campaign.match_cap_pence < matched or campaign.launch_invoice_cap_pence < committed:
             raise InvalidCampaign(
                 f"campaign {campaign.campaign_id}: a cap cannot go below what is already "
-                f"matched ({matched}p) or committed to launch-event invoices ({committed}p)"
+                f"matched ({pounds(matched)}) or committed to launch-event invoices "
+                f"({pounds(committed)})"
             )
     outcomes: dict[str, ImportOutcome] = {}
     for campaign in campaigns:

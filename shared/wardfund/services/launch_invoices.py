@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from wardfund.domain.campaign import Campaign
+from wardfund.domain.display import pounds
 from wardfund.domain.errors import InvalidCampaign
 from wardfund.domain.launch_invoices import (
     CapReached,
@@ -90,8 +91,8 @@ def submit_invoice(
         raise InvoiceRefused(f"{file_name} is over {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB")
     if amount > campaign.launch_invoice_cap_pence:
         raise InvoiceRefused(
-            f"{amount}p is more than the whole launch-event invoice cap of {campaign_id} "
-            f"({campaign.launch_invoice_cap_pence}p)"
+            f"{pounds(amount)} is more than the whole launch-event invoice cap of {campaign_id} "
+            f"({pounds(campaign.launch_invoice_cap_pence)})"
         )
     invoice = LaunchInvoice(
         invoice_id=invoice_id,
@@ -113,7 +114,7 @@ def submit_invoice(
         action="launch invoice submitted",
         by=by,
         at=at,
-        detail=f"{invoice_id}: {supplier}, {amount}p, {safe_name}",
+        detail=f"{invoice_id}: {supplier}, {pounds(amount)}, {safe_name}",
     )
     room = campaign.launch_invoice_cap_pence - invoices.committed(campaign_id)
     return invoice, room
@@ -144,7 +145,7 @@ def approve_invoice(
             action="launch invoice approved",
             by=by,
             at=at,
-            detail=f"{invoice_id}: {invoice.amount}p",
+            detail=f"{invoice_id}: {pounds(invoice.amount)}",
         )
         return approved
     raise GuardFailed(f"campaign settings kept changing while approving {invoice_id}; try again")
@@ -200,7 +201,7 @@ def pay_invoice(
             action="launch invoice paid",
             by=by,
             at=at,
-            detail=f"{invoice_id}: {invoice.amount}p to the {pay_to}"
+            detail=f"{invoice_id}: {pounds(invoice.amount)} to the {pay_to}"
             + (f", reference {reference}" if reference else ""),
         )
         return paid
