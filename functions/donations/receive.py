@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from wardfund.observability import logger, metrics
+from wardfund.observability import WEBHOOK_API_VERSION_REFUSED, logger, metrics
 from wardfund.services.accept_webhook import WebhookReply, accept_webhook
 from wardfund.wiring.receive import event_queue, verifier
 
@@ -44,15 +45,19 @@ def handler(event: APIGatewayProxyEventV2, context: LambdaContext) -> dict[str, 
     else:
         signature = event.headers.get("stripe-signature")
         reply = accept_webhook(raw, signature, verifier(), event_queue())
-    logger.info(
+    # A 5xx is wardfund's own trouble (its queue, its secret): logged as an error, counted
+    # (WebhookAnswered503, alarmed: WebhookUnavailable); Stripe sends the event again.
+    log = logger.error if reply.status >= HTTPStatus.INTERNAL_SERVER_ERROR else logger.info
+    log(
         "webhook answered",
         status=reply.status,
         stripe_event_id=reply.event_id,
         outcome=reply.message,
     )
-    metrics.add_metric(
-        name="WebhookQueued" if reply.queued else f"WebhookAnswered{reply.status}",
-        unit=MetricUnit.Count,
-        value=1,
-    )
+    if reply.version_refused:  # the alarm on this metric tells the operator what to set
+        logger.warning("stripe event refused: api version", stripe_event_id=reply.event_id)
+        metric = WEBHOOK_API_VERSION_REFUSED
+    else:
+        metric = "WebhookQueued" if reply.queued else f"WebhookAnswered{reply.status}"
+    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
     return _respond(reply)

@@ -2,7 +2,9 @@
 
 Partial batch responses: a record whose email could not be sent is reported and delivered
 again (from it onwards); the emails already sent are not sent twice (idempotency on each
-email's request id). Nothing here writes to the ledger.
+email's request id). Nothing here writes to the ledger. Each failed record is logged (its
+stream ids and the error's type: never an address) and counted (`NotificationRecordFailed`,
+alarmed), since a partial failure is not a Lambda error.
 """
 
 from __future__ import annotations
@@ -10,22 +12,34 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
+from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from wardfund.adapters.dynamodb.outbox_records import change_from_record
 from wardfund.adapters.once_only_mailer import config as idempotency
-from wardfund.observability import logger, metrics
+from wardfund.batch_failures import ReportingBatchProcessor
+from wardfund.observability import NOTIFICATION_RECORD_FAILED, logger, metrics
 from wardfund.services.send_notifications import send_notifications
 from wardfund.tracing import tracer
 from wardfund.wiring.notifications import email_context, notification_ports
 
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+def record_ids(record: DynamoDBRecord) -> dict[str, str]:
+    """The stream record's ids and its item's keys (the keys hold ids, never an address)."""
+    stream = record.raw_event.get("dynamodb", {})
+    keys = stream.get("Keys", {})
+    return {
+        "stream_event_id": str(record.raw_event.get("eventID", "")),
+        "sequence_number": str(stream.get("SequenceNumber", "")),
+        "item_pk": str(keys.get("PK", {}).get("S", "")),
+        "item_sk": str(keys.get("SK", {}).get("S", "")),
+    }
+
+
+processor = ReportingBatchProcessor(
+    EventType.DynamoDBStreams, failure_metric=NOTIFICATION_RECORD_FAILED, describe=record_ids
+)
 
 
 def record_handler(record: DynamoDBRecord) -> int:

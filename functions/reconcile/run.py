@@ -11,10 +11,10 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AwareDatetime, BaseModel, Field
 
-from wardfund.observability import logger, metrics
+from wardfund.observability import COUNTED_EVENT_IGNORED, logger, metrics
 from wardfund.services.reconcile import reconcile
 from wardfund.tracing import tracer
-from wardfund.wiring.reconcile import event_log, ledger_store
+from wardfund.wiring.reconcile import alert_store, event_log, ledger_store
 
 
 class ReconcileRequest(BaseModel):
@@ -28,13 +28,16 @@ class ReconcileRequest(BaseModel):
 @event_parser(model=ReconcileRequest)
 def handler(event: ReconcileRequest, context: LambdaContext) -> dict[str, Any]:
     since = event.scheduled_time - timedelta(days=event.lookback_days)
-    report = reconcile(event_log(), ledger_store(), since, event.scheduled_time)
+    report = reconcile(event_log(), ledger_store(), since, event.scheduled_time, alert_store())
     fixed = [{"event_id": e.event_id, "type": e.event_type, "outcome": o} for e, o in report.fixed]
     metrics.add_metric(name="EventsReconciled", unit=MetricUnit.Count, value=len(fixed))
     metrics.add_metric(
         name="EventsNotReconciled",
         unit=MetricUnit.Count,
         value=len(report.waiting) + len(report.unreadable),
+    )
+    metrics.add_metric(
+        name=COUNTED_EVENT_IGNORED, unit=MetricUnit.Count, value=len(report.ignored_unexpectedly)
     )
     logger.info(
         "reconciled stripe events",
@@ -43,6 +46,8 @@ def handler(event: ReconcileRequest, context: LambdaContext) -> dict[str, Any]:
         already=report.already,
         waiting=[e.event_id for e, _ in report.waiting],
         unreadable=[e.event_id for e, _ in report.unreadable],
+        ignored_unexpectedly=[e.event_id for e, _ in report.ignored_unexpectedly],
+        read_in_pinned_version=report.read_in_pinned_version,
     )
     return {
         "since": since.isoformat(),
@@ -52,4 +57,6 @@ def handler(event: ReconcileRequest, context: LambdaContext) -> dict[str, Any]:
         "already_recorded": report.already,
         "waiting": len(report.waiting),
         "unreadable": len(report.unreadable),
+        "ignored_unexpectedly": len(report.ignored_unexpectedly),
+        "read_in_pinned_version": report.read_in_pinned_version,
     }

@@ -2,7 +2,9 @@
 
 An event that waits for another (a payment before its invoice, a refund before its payment) is
 postponed with `ChangeMessageVisibility` on its own receipt handle (a back-off, 30 s doubling);
-the SQS event source's consume grant includes that action on the events queue.
+the SQS event source's consume grant includes that action on the events queue. An event it can
+never read (malformed, or in another Stripe API version) is sent to the events dead-letter
+queue at once (`EVENTS_DLQ_URL`, `sqs:SendMessage` on that queue only) with an alert item.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class EventProcessing(Construct):
         layer: lambda_.ILayerVersion,
         events_queue: sqs.IQueue,
         table: dynamodb.ITable,
+        dead_letter_queue: sqs.IQueue,
     ) -> None:
         super().__init__(scope, construct_id)
         self.process = WardfundFunction(
@@ -40,9 +43,11 @@ class EventProcessing(Construct):
             environment={
                 "TABLE_NAME": table.table_name,
                 "EVENTS_QUEUE_URL": events_queue.queue_url,
+                "EVENTS_DLQ_URL": dead_letter_queue.queue_url,
             },
         )
         self.process.allow(c.LEDGER_TABLE_ACTIONS, [table.table_arn])
+        self.process.allow(["sqs:SendMessage"], [dead_letter_queue.queue_arn])
         # Grants sqs:ReceiveMessage, DeleteMessage, ChangeMessageVisibility (the postponing),
         # GetQueueAttributes and GetQueueUrl on the events queue.
         self.process.function.add_event_source(

@@ -1,5 +1,7 @@
-"""Alarms: any message in a DLQ, any function error, events reconciliation could not apply ->
-one SNS topic (optionally emailed; the alarms function turns DLQ alarms into alert emails).
+"""Alarms: any message in a DLQ, any function error, events reconciliation could not apply, and
+the application's own failure metrics (a webhook refused for its Stripe API version, a failed
+record in either batch function, an event of a counted type not counted) -> one SNS topic
+(optionally emailed; the alarms function turns DLQ alarms into alert emails).
 
 The topic exists first (the alarms function subscribes to it); the stack then adds the alarms
 with `watch_*` once every queue and function exists.
@@ -20,6 +22,44 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
+from wardfund.adapters.stripe_event_types import PINNED_API_VERSION
+from wardfund.observability import (
+    COUNTED_EVENT_IGNORED,
+    EVENT_RECORD_FAILED,
+    NOTIFICATION_RECORD_FAILED,
+    WEBHOOK_API_VERSION_REFUSED,
+)
+
+# Powertools metrics the functions emit (namespace Wardfund, dimension service=wardfund), and
+# what each alarm's description tells the operator.
+APPLICATION_ALARMS = (
+    (
+        "WebhookApiVersionRefused",
+        WEBHOOK_API_VERSION_REFUSED,
+        "Stripe sent webhook events rendered in another API version than "
+        f"{PINNED_API_VERSION}, and they were refused (Stripe retries them). Set the webhook "
+        f"endpoint's API version to {PINNED_API_VERSION} (create an endpoint with it and "
+        "remove the old one), then run `wardfund reconcile --since <the first refused day>`",
+    ),
+    (
+        "EventRecordFailed",
+        EVENT_RECORD_FAILED,
+        "the Process function failed Stripe event records (set aside at once when "
+        "unreadable, else retried); see its log for the event ids and error types",
+    ),
+    (
+        "NotificationRecordFailed",
+        NOTIFICATION_RECORD_FAILED,
+        "the SendNotifications function failed stream records (emails not sent yet, retried); "
+        "see its log for the item keys and error types",
+    ),
+    (
+        "CountedEventIgnored",
+        COUNTED_EVENT_IGNORED,
+        "a Stripe event of a type wardfund counts was not counted (an alert email names it); "
+        "look at it in Stripe",
+    ),
+)
 
 
 class Monitoring(Construct):
@@ -64,6 +104,12 @@ class Monitoring(Construct):
         errors = function.metric_errors(statistic=cloudwatch.Stats.SUM)
         return self.watch_metric(f"{name}Errors", errors, f"the {name} function reported errors")
 
+    def watch_application_metrics(self) -> list[cloudwatch.Alarm]:
+        return [
+            self.watch_metric(construct_id, application_metric(name), what)
+            for construct_id, name, what in APPLICATION_ALARMS
+        ]
+
     def watch_metric(
         self, construct_id: str, metric: cloudwatch.Metric, what: str
     ) -> cloudwatch.Alarm:
@@ -83,3 +129,13 @@ class Monitoring(Construct):
         alarm.add_ok_action(self._action)
         self.alarms.append(alarm)
         return alarm
+
+
+def application_metric(name: str) -> cloudwatch.Metric:
+    """A Powertools metric of the functions: it carries the `service` dimension."""
+    return cloudwatch.Metric(
+        namespace=c.POWERTOOLS_METRICS_NAMESPACE,
+        metric_name=name,
+        dimensions_map={"service": c.POWERTOOLS_SERVICE_NAME},
+        statistic=cloudwatch.Stats.SUM,
+    )

@@ -65,6 +65,7 @@ class StatelessStack(Stack):
             layer=layer,
             events_queue=self.messaging.events_queue,
             table=table,
+            dead_letter_queue=self.messaging.events_dlq,
         )
         self.payouts = Payouts(
             self,
@@ -129,6 +130,7 @@ class StatelessStack(Stack):
             "the weekly reconciliation left Stripe events unapplied (waiting for another event, "
             "or unreadable); see the Reconcile function's log",
         )
+        self.monitoring.watch_application_metrics()
         self.monitoring.watch_metric(
             "PayoutRunLate",
             self.payouts.run_late_metric(),

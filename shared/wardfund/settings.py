@@ -23,6 +23,7 @@ class Settings:
     table_name: str  # single DynamoDB table: campaigns, ledger, payouts
     idempotency_table_name: str  # Powertools idempotency records
     events_queue_url: str = ""  # SQS queue of verified Stripe events
+    events_dlq_url: str = ""  # its dead-letter queue: unreadable events are set aside there
     bank_files_bucket: str = ""  # S3 bucket for bank-transfer CSVs
     payout_tasks_queue_url: str = ""  # SQS FIFO queue: one task per campaign of a payout run
     stripe_webhook_secret_name: str = ""  # Secrets Manager names, never the values
@@ -40,6 +41,7 @@ class Settings:
     payment_failed_emails: bool = False  # a gentle note when a monthly payment fails
     permissibility_thresholds_pence: tuple[int, ...] = (5000, 50000)
     privacy_notice_url: str = ""  # the donors' privacy notice: kit sheets and Payment Links
+    live_page_url: str = ""  # the ward nights' live pages' base (`wardfund kit`)
 
 
 def _env(name: str, default: str = "") -> str:
@@ -116,6 +118,7 @@ def get_settings() -> Settings:
         table_name=_env("TABLE_NAME"),
         idempotency_table_name=_env("IDEMPOTENCY_TABLE_NAME"),
         events_queue_url=_env("EVENTS_QUEUE_URL"),
+        events_dlq_url=_env("EVENTS_DLQ_URL"),
         bank_files_bucket=_env("BANK_FILES_BUCKET"),
         payout_tasks_queue_url=_env("PAYOUT_TASKS_QUEUE_URL"),
         stripe_webhook_secret_name=_env("STRIPE_WEBHOOK_SECRET_NAME"),
@@ -135,4 +138,5 @@ def get_settings() -> Settings:
             "PERMISSIBILITY_THRESHOLDS_PENCE", (5000, 50000)
         ),
         privacy_notice_url=_env("PRIVACY_NOTICE_URL"),
+        live_page_url=_env("LIVE_PAGE_URL"),
     )

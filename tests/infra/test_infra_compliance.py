@@ -182,7 +182,9 @@ def test_alarm_on_every_dlq_every_function_and_unreconciled_events(synth: Synthe
             s.notifications.alarms.function,
             s.reconciliation.reconcile.function,
         ]
-        assert len(alarms) == len(dlqs) + len(functions) + 1 + 1
+        # + PayoutRunLate (tests/infra/test_infra_payout_fanout.py),
+        # + EventsNotReconciled and the application metrics (tests/infra/test_infra_alarms.py)
+        assert len(alarms) == len(dlqs) + len(functions) + 1 + 1 + 4
         for alarm in alarms:
             assert alarm["AlarmActions"] == [topic]
             assert alarm["OKActions"] == [topic]

@@ -115,6 +115,7 @@ def test_process_environment(dev: StageTemplates) -> None:
         **POWERTOOLS_ENV,
         "TABLE_NAME": dev.ref(dev.stateful.data.table),
         "EVENTS_QUEUE_URL": dev.ref(dev.stateless.messaging.events_queue),
+        "EVENTS_DLQ_URL": dev.ref(dev.stateless.messaging.events_dlq),
     }
 
 

@@ -147,11 +147,13 @@ def test_process_role(stage: StageTemplates) -> None:
         | _each(LOGS, stage.arn(fn.log_group))
         | _each(LEDGER, stage.arn(stage.stateful.data.table))
         | _each(CONSUME, stage.arn(messaging.events_queue))
+        | _each(["sqs:SendMessage"], stage.arn(messaging.events_dlq))
     )
     # An event that waits for another is postponed on its own receipt handle
     assert ("sqs:ChangeMessageVisibility", _key(stage.arn(messaging.events_queue))) in pairs
-    # Emails are no longer queued: no SendMessage anywhere
-    assert not any(action == "sqs:SendMessage" for action, _ in pairs)
+    # Emails are no longer queued: the only SendMessage sets an unreadable event aside at once
+    sends = {resource for action, resource in pairs if action == "sqs:SendMessage"}
+    assert sends == {_key(stage.arn(messaging.events_dlq))}
     assert conditional == []
 
 

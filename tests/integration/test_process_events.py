@@ -265,18 +265,39 @@ def test_payment_in_euros_lands_in_suspense(stack: LocalStack) -> None:
 
 
 # ----------------------------------------------------------------------------- batches
-def test_partial_batch_failure_names_only_the_bad_record(stack: LocalStack) -> None:
-    # Given an SQS batch of two records: a real one-off gift and a garbage body
+def test_partial_batch_failure_names_only_the_bad_record(
+    stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an SQS batch of three records: a real one-off gift, a garbage body, and a gift
+    # whose posting fails (a fault, not the event's)
     register(stack)
-    events = StripeWorld().give_once(AT, donor("d1"), "leeds", "Headingley", 1000)
+    world = StripeWorld()
+    events = world.give_once(AT, donor("d1"), "leeds", "Headingley", 1000)
     good = sqs_record(json.dumps(of_type(events, "checkout.session.completed")))
     bad = sqs_record("}} this is not a Stripe event {{")
+    faulty_event = of_type(
+        world.give_once(AT, donor("d2"), "leeds", "Headingley", 500), "checkout.session.completed"
+    )
+    faulty = sqs_record(json.dumps(faulty_event))
+    store = importlib.import_module("wardfund.wiring.process").ledger_store()
+    commit = store.commit
+
+    def commit_unless_faulty(write: Any) -> None:
+        if write.event_id == faulty_event["id"]:
+            raise RuntimeError("injected fault")
+        commit(write)
+
+    monkeypatch.setattr(store, "commit", commit_unless_faulty)
 
     # When the process handler is invoked with the batch
-    reply = process_handler()({"Records": [good, bad]}, LocalLambdaContext("wardfund-process"))
+    reply = process_handler()(
+        {"Records": [good, bad, faulty]}, LocalLambdaContext("wardfund-process")
+    )
 
-    # Then only the garbage record is reported as failed, and the good one was applied
-    assert reply == {"batchItemFailures": [{"itemIdentifier": bad["messageId"]}]}
+    # Then only the faulty record is reported as failed (to be retried); the garbage, which no
+    # retry can read, is on the dead-letter queue already; the good one was applied
+    assert reply == {"batchItemFailures": [{"itemIdentifier": faulty["messageId"]}]}
+    assert stack.dead_letters() == 1
     assert figures(stack) == CampaignFigures(raised=1000, local_share=800, national_share=200)
 
 

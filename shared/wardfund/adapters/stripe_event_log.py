@@ -1,4 +1,11 @@
-"""Stripe's list of events (`GET /v1/events`), translated to domain facts for reconciliation."""
+"""Stripe's list of events (`GET /v1/events`), translated to domain facts for reconciliation.
+
+`/v1/events` renders each event in its own `api_version` (the account's default when it was
+made), whatever version the request pins; only an object fetched by id comes back in the
+pinned version (docs/stripe-versions.md). So an event in another version is read through
+its object, retrieved by id in the pinned version; one whose object Stripe no longer has is
+reported unreadable, never skipped.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +17,20 @@ from typing import Any, cast
 import stripe
 
 from wardfund.adapters.stripe_event_types import HANDLED_EVENT_TYPES, worth_queueing
-from wardfund.adapters.stripe_events import MalformedEvent, parse_event, to_fact
+from wardfund.adapters.stripe_events import (
+    MalformedEvent,
+    StripeEvent,
+    in_pinned_version,
+    object_id,
+    object_source,
+    parse_event,
+    to_fact,
+    version_problem,
+)
 from wardfund.services.reconcile import LoggedEvent
 
 PAGE_SIZE = 100
+NOT_FOUND = 404
 
 
 class EventLogUnavailable(RuntimeError):
@@ -35,7 +52,7 @@ class StripeEventLog:
         }
         try:
             for event in self._client().v1.events.list(params=cast(Any, params)).auto_paging_iter():
-                logged = _logged(event.to_dict(for_json=True))
+                logged = self._logged(event.to_dict(for_json=True))
                 if logged is not None:
                     yield logged
         except stripe.StripeError as error:
@@ -43,16 +60,37 @@ class StripeEventLog:
                 f"Stripe's event list failed ({type(error).__name__}, HTTP {error.http_status})"
             ) from error
 
+    def _logged(self, raw: dict[str, Any]) -> LoggedEvent | None:
+        found = raw.get("data", {}).get("object", {})
+        mode = found.get("mode") if isinstance(found, dict) else None
+        event_type = str(raw.get("type", ""))
+        if not worth_queueing(event_type, mode if isinstance(mode, str) else None):
+            return None
+        created = datetime.fromtimestamp(int(raw.get("created", 0)), tz=UTC)
+        event_id = str(raw.get("id", ""))
+        try:
+            event = parse_event(json.dumps(raw))
+            refetched = version_problem(event) is not None
+            if refetched:
+                event = self._in_pinned_version(event)
+            fact = to_fact(event)
+        except MalformedEvent as error:
+            return LoggedEvent(event_id, event_type, created, None, str(error))
+        return LoggedEvent(event_id, event_type, created, fact, read_in_pinned_version=refetched)
 
-def _logged(raw: dict[str, Any]) -> LoggedEvent | None:
-    found = raw.get("data", {}).get("object", {})
-    mode = found.get("mode") if isinstance(found, dict) else None
-    event_type = str(raw.get("type", ""))
-    if not worth_queueing(event_type, mode if isinstance(mode, str) else None):
-        return None
-    created = datetime.fromtimestamp(int(raw.get("created", 0)), tz=UTC)
-    event_id = str(raw.get("id", ""))
-    try:
-        return LoggedEvent(event_id, event_type, created, to_fact(parse_event(json.dumps(raw))))
-    except MalformedEvent as error:
-        return LoggedEvent(event_id, event_type, created, None, str(error))
+    def _in_pinned_version(self, event: StripeEvent) -> StripeEvent:
+        """The event with its object retrieved by id (the client pins the version)."""
+        source, ident = object_source(event.type), object_id(event)
+        resource: Any = self._client().v1
+        for name in source.resource.split("."):
+            resource = getattr(resource, name)
+        try:
+            fetched = resource.retrieve(ident)
+        except stripe.StripeError as error:
+            if error.http_status == NOT_FOUND:
+                raise MalformedEvent(
+                    f"{event.type} {event.id} is in API version {event.api_version} and its "
+                    f"object {ident} is no longer in Stripe to read in the pinned version"
+                ) from error
+            raise
+        return in_pinned_version(event, cast(dict[str, Any], fetched.to_dict(for_json=True)))

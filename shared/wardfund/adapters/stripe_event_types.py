@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+PINNED_API_VERSION = "2026-10-28.endive"
+"""The Stripe API version wardfund reads (the shapes `stripe_events` models) and requests
+(`stripe_gateway`). It is the version the locked stripe-python was generated for; a test
+fails when an upgrade of stripe-python moves it, so the shapes are reviewed first."""
+
 # Any invoice event carries the campaign, ward and billing reason; `invoice.paid` always
 # comes for a paid invoice and `invoice.finalized` usually before it, so these two are
 # enough, and taking no others halves the invoice writes and queue sends per donation.

@@ -4,18 +4,28 @@ Only the fields wardfund reads are modelled; Stripe adds fields freely, so extra
 ignored. Which event counts a payment (and which only informs) follows STRIPE-EVENTS.md:
 one-offs count on the paid checkout session, monthly gifts on `invoice_payment.paid`
 joined with the invoice (campaign, ward, first or renewal) seen on any invoice event.
+
+An event's `data.object` is rendered in the event's own `api_version`, which never changes
+(docs/stripe-versions.md). One in another version is never read as if it were in the pinned
+one: `to_fact` raises `UnreadableApiVersion`, and reconciliation reads it instead through its
+object fetched by id in the pinned version (`in_pinned_version`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from wardfund.adapters.stripe_amounts import STRIPE_MAX_AMOUNT, event_amount_problem
-from wardfund.adapters.stripe_event_types import HANDLED_EVENT_TYPES, INVOICE_EVENTS
+from wardfund.adapters.stripe_event_types import (
+    HANDLED_EVENT_TYPES,
+    INVOICE_EVENTS,
+    PINNED_API_VERSION,
+)
 from wardfund.domain.facts import (
     DisputeFundsReinstated,
     DisputeFundsWithdrawn,
@@ -38,6 +48,31 @@ INQUIRY_PREFIX = "warning_"
 class MalformedEvent(ValueError):
     """The body is JSON but not a Stripe event of the shape its type promises (an amount
     Stripe could not have sent included): a permanent error, trying again cannot help."""
+
+
+class UnreadableApiVersion(MalformedEvent):
+    """The event is rendered in another API version than the one wardfund reads: its object
+    may have other fields (before 2025 an invoice named its subscription at the top level),
+    so reading it as the pinned version could count nothing without a word."""
+
+
+@dataclass(frozen=True)
+class ObjectSource:
+    """Where the object of an event type is fetched by id: `resource` under `client.v1`."""
+
+    prefix: str
+    resource: str
+
+
+# Each handled type's object, retrievable by id (`GET /v1/<path>/{id}`) in the pinned version.
+OBJECT_SOURCES = (
+    ObjectSource("invoice_payment.", "invoice_payments"),
+    ObjectSource("invoice.", "invoices"),
+    ObjectSource("checkout.session.", "checkout.sessions"),
+    ObjectSource("refund.", "refunds"),
+    ObjectSource("charge.dispute.", "disputes"),
+    ObjectSource("customer.subscription.", "subscriptions"),
+)
 
 
 # What Stripe can send: a whole number of minor units, 0 to 99,999,999 (a float, a string,
@@ -177,6 +212,44 @@ def parse_event(body: str | bytes) -> StripeEvent:
         raise MalformedEvent(f"not a Stripe event: {error.error_count()} problem(s)") from error
 
 
+def object_source(event_type: str) -> ObjectSource:
+    for source in OBJECT_SOURCES:
+        if event_type.startswith(source.prefix):
+            return source
+    raise MalformedEvent(f"{event_type}: wardfund does not read this type's object")
+
+
+def object_id(event: StripeEvent) -> str:
+    found = event.data.object.get("id")
+    if not isinstance(found, str) or not found:
+        raise MalformedEvent(f"{event.type} {event.id}: data.object has no id")
+    return found
+
+
+def version_problem(event: StripeEvent) -> str | None:
+    """Why the event cannot be read as it is (None when it is in the pinned version)."""
+    if event.api_version == PINNED_API_VERSION:
+        return None
+    day = _at(event.created).date().isoformat()
+    return (
+        f"{event.type} {event.id} is rendered in Stripe API version "
+        f"{event.api_version or '(none given)'}, and wardfund reads {PINNED_API_VERSION}. "
+        f"Set the webhook endpoint (or event destination) to API version {PINNED_API_VERSION}, "
+        f"then run `wardfund reconcile --since {day}`: reconciliation reads such events "
+        f"through their objects, fetched from Stripe in {PINNED_API_VERSION}."
+    )
+
+
+def in_pinned_version(event: StripeEvent, fetched: dict[str, Any]) -> StripeEvent:
+    """The event with its object as fetched by id in the pinned version (the object's state
+    now, which for what wardfund reads is what the event reported, or later)."""
+    if fetched.get("id") != object_id(event):
+        raise MalformedEvent(f"{event.type} {event.id}: Stripe returned another object")
+    return event.model_copy(
+        update={"api_version": PINNED_API_VERSION, "data": EventData(object=fetched)}
+    )
+
+
 def _object(event: StripeEvent, model: type[ModelT]) -> ModelT:
     problem = event_amount_problem(event.type, event.data.object)
     if problem is not None:
@@ -194,7 +267,12 @@ def _invoice_fact(event: StripeEvent) -> Fact:
     invoice = _object(event, Invoice)
     details = invoice.parent.subscription_details if invoice.parent else None
     if details is None or details.subscription is None:
-        return Ignored(event.type, "invoice without a subscription parent")
+        return Ignored(
+            event.type,
+            "invoice without a subscription parent",
+            unexpected=True,
+            object_id=invoice.id,
+        )
     campaign, ward = _meta(details.metadata, CAMPAIGN_KEY), _meta(details.metadata, WARD_KEY)
     if event.type == "invoice.payment_failed":
         return DonorLifecycle(
@@ -230,7 +308,12 @@ def _invoice_payment_fact(event: StripeEvent) -> Fact:
     paid = _object(event, InvoicePayment)
     intent = paid.payment.payment_intent or paid.payment.charge
     if paid.status != "paid" or intent is None or paid.amount_paid is None:
-        return Ignored(event.type, "invoice payment not paid by a payment intent or charge")
+        return Ignored(
+            event.type,
+            "invoice payment not paid by a payment intent or charge",
+            unexpected=True,
+            object_id=paid.id,
+        )
     return InvoicePaymentPaid(
         invoice_id=paid.invoice,
         payment_id=intent,
@@ -242,8 +325,15 @@ def _invoice_payment_fact(event: StripeEvent) -> Fact:
 
 def _checkout_fact(event: StripeEvent) -> Fact:
     session = _object(event, CheckoutSession)
-    if session.mode != "payment":
+    if session.mode == "subscription":
         return Ignored(event.type, "subscription sessions count through their invoice")
+    if session.mode != "payment":
+        return Ignored(
+            event.type,
+            f"a {session.mode} session moves no money",
+            unexpected=True,
+            object_id=session.id,
+        )
     if session.payment_status != "paid" or session.payment_intent is None:
         return Ignored(event.type, "not paid yet")
     if session.amount_total is None or session.currency is None:
@@ -308,6 +398,9 @@ def to_fact(event: StripeEvent) -> Fact:
     kind = event.type
     if kind not in HANDLED_EVENT_TYPES:
         return Ignored(kind, "event type not used by wardfund")
+    problem = version_problem(event)
+    if problem is not None:
+        raise UnreadableApiVersion(problem)
     if kind in INVOICE_EVENTS:
         return _invoice_fact(event)
     if kind == "invoice_payment.paid":

@@ -1,7 +1,7 @@
 """Stripe's API through stripe-python: the client and Connect transfers.
 
-The API version is the one the pinned stripe-python was generated for, so every object
-we read has the shape its resource classes declare.
+The API version is the one the pinned stripe-python was generated for (`PINNED_API_VERSION`),
+so every object we read has the shape its resource classes declare.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from datetime import datetime
 from typing import TypeVar
 
 import stripe
-from stripe._api_version import _ApiVersion
 
+from wardfund.adapters.stripe_event_types import PINNED_API_VERSION
 from wardfund.domain.calendar import utc_key
 from wardfund.services.ports import BalanceInsufficient, TransferFailed
 
-PINNED_API_VERSION = _ApiVersion.CURRENT
 # A transfer answers in a second or two. stripe-python's default wait is 80 s per try, so a
 # hung connection with its two retries would hold the payout run for four minutes; at 20 s a
 # try is still generous, and a retry replays the first try's result (same idempotency key).

@@ -39,6 +39,8 @@ def report_json(report: ReconcileReport) -> dict[str, object]:
         "noted": report.noted,
         "waiting": rows(list(report.waiting)),
         "unreadable": rows(list(report.unreadable)),
+        "ignored_unexpectedly": rows(list(report.ignored_unexpectedly)),
+        "read_in_pinned_version": report.read_in_pinned_version,
     }
 
 
@@ -53,6 +55,7 @@ def reconcile(
     connect: Connect,
 ) -> None:
     """List Stripe's events since then and apply any the ledger has not; report what changed."""
+    from wardfund.adapters.dynamodb.alert_store import DynamoAlertStore
     from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
     from wardfund.adapters.stripe_event_log import StripeEventLog
     from wardfund.services.reconcile import reconcile as run
@@ -63,14 +66,21 @@ def reconcile(
         if end is not None and end <= start:
             raise CommandError(f"--until ({end}) is not after --since ({start})")
         target = connect()
-        report = run(StripeEventLog(target.stripe), DynamoLedgerStore(target.table), start, end)
+        report = run(
+            StripeEventLog(target.stripe),
+            DynamoLedgerStore(target.table),
+            start,
+            end,
+            DynamoAlertStore(target.table),
+        )
     if as_json:
         print(json.dumps(report_json(report), indent=2))
     else:
         table = RichTable(title=f"Reconciled {report.examined} Stripe event(s)")
         for heading in ("Created (London)", "Event", "Type", "Outcome"):
             table.add_column(heading)
-        for event, outcome in [*report.fixed, *report.waiting, *report.unreadable]:
+        shown = [*report.fixed, *report.waiting, *report.unreadable, *report.ignored_unexpectedly]
+        for event, outcome in shown:
             table.add_row(
                 event.created.astimezone(LONDON).strftime("%Y-%m-%d %H:%M:%S"),
                 event.event_id,
@@ -81,7 +91,8 @@ def reconcile(
         out().print(
             f"fixed {len(report.fixed)}, already recorded {report.already}, "
             f"ignored {report.ignored}, waiting {len(report.waiting)}, "
-            f"unreadable {len(report.unreadable)}"
+            f"unreadable {len(report.unreadable)}, "
+            f"not counted (alerted) {len(report.ignored_unexpectedly)}"
         )
     if (now() - start).days >= STRIPE_KEEPS_DAYS:
         err.print(labelled("note:", "yellow", f"Stripe keeps events {STRIPE_KEEPS_DAYS} days only"))

@@ -89,8 +89,14 @@ class DonorLifecycle:
 
 @dataclass(frozen=True)
 class Ignored:
+    """Nothing to record. `unexpected`: the event is of a type wardfund counts, but its object
+    is not one wardfund can count (an invoice with no subscription, an invoice payment not
+    made by a payment intent...): acknowledged, and an alert names it (`object_id`)."""
+
     event_type: str
     why: str
+    unexpected: bool = False
+    object_id: str | None = None
 
 
 Fact = (

@@ -58,6 +58,7 @@ class LocalResources:
             "TABLE_NAME": self.table_name,
             "IDEMPOTENCY_TABLE_NAME": self.idempotency_table_name,
             "EVENTS_QUEUE_URL": self.events_queue_url,
+            "EVENTS_DLQ_URL": self.events_dlq_url,
             "BANK_FILES_BUCKET": self.bank_files_bucket,
             "PAYOUT_TASKS_QUEUE_URL": self.payout_tasks_queue_url,
             "STRIPE_WEBHOOK_SECRET_NAME": self.webhook_secret_name,

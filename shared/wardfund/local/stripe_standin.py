@@ -1,4 +1,5 @@
-"""A tiny local stand-in for the part of Stripe's API that wardfund calls (transfers).
+"""A tiny local stand-in for the part of Stripe's API that wardfund calls (transfers, events,
+Payment Links, and the objects of events retrieved by id in the pinned version).
 
 It serves HTTP on 127.0.0.1 so stripe-python reaches it through its own configuration::
 
@@ -35,6 +36,7 @@ from wardfund.local.standin_errors import DOCS as _DOCS
 from wardfund.local.standin_errors import Reply as _Reply
 from wardfund.local.standin_errors import invalid as _invalid
 from wardfund.local.standin_events import StandinEvents
+from wardfund.local.standin_objects import StandinObjects
 from wardfund.local.standin_payment_links import StandinPaymentLinks
 from wardfund.local.stripe_world import DEFAULT_API_VERSION, StripeIds
 
@@ -148,6 +150,7 @@ class StripeStandIn:
         self._lock = threading.Lock()
         self._transfers: list[JSON] = []
         self._events = StandinEvents()
+        self._objects = StandinObjects(DEFAULT_API_VERSION)
         self._links = StandinPaymentLinks(self._ids)
         self._saved: dict[str, _Saved] = {}
         self._faults: list[int] = []
@@ -202,9 +205,17 @@ class StripeStandIn:
             return copy.deepcopy(self._transfers)
 
     def add_events(self, events: list[dict[str, Any]]) -> None:
-        """Records events as sent by Stripe (whether or not a webhook delivered them)."""
+        """Records events as sent by Stripe (whether or not a webhook delivered them); the
+        objects of those in the pinned version can then be retrieved by id."""
         with self._lock:
             self._events.add(events)
+            self._objects.add_from_events(events)
+
+    def add_objects(self, objects: list[dict[str, Any]]) -> None:
+        """Objects as Stripe returns them by id in the pinned version (say, those of events
+        the account renders in an older version)."""
+        with self._lock:
+            self._objects.add(objects)
 
     def events(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -219,11 +230,13 @@ class StripeStandIn:
         """A new story: Stripe's event history starts empty (transfers are kept)."""
         with self._lock:
             self._events = StandinEvents()
+            self._objects = StandinObjects(DEFAULT_API_VERSION)
 
     def reset(self) -> None:
         """As a new Stripe account: no events, transfers, links or idempotency keys."""
         with self._lock:
             self._events = StandinEvents()
+            self._objects = StandinObjects(DEFAULT_API_VERSION)
             self._links = StandinPaymentLinks(self._ids)
             self._transfers.clear()
             self._saved.clear()
@@ -429,7 +442,7 @@ class StripeStandIn:
         return saved
 
     def _route(self, method: str, path: str, params: JSON) -> tuple[int, JSON]:
-        for endpoints in (self._events, self._links):
+        for endpoints in (self._events, self._objects, self._links):
             answer = endpoints.route(method, path, params)
             if answer is not None:
                 return 200, answer

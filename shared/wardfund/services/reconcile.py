@@ -3,7 +3,8 @@
 Stripe keeps every event for 30 days (`/v1/events`). Each one wardfund counts goes through
 the same use case the queue's processor runs (`record_stripe_event`), which records it
 exactly once: an event already applied is a duplicate and changes nothing. Events are
-applied oldest first; one that needs another not yet seen waits for the next pass.
+applied oldest first; one that needs another not yet seen waits for the next pass. An event
+of a type wardfund counts that it could not count raises an alert, as in the processor.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Protocol
 from wardfund.domain.errors import DependencyNotYetSeen
 from wardfund.domain.facts import Fact, Ignored, InvoiceSeen
 from wardfund.services.ports import LedgerStore
+from wardfund.services.raise_alert import AlertStore, raise_ignored_event_alert
 from wardfund.services.record_stripe_event import Outcome, StillContended, record_stripe_event
 
 MAX_PASSES = 5
@@ -30,6 +32,7 @@ class LoggedEvent:
     created: datetime
     fact: Fact | None
     problem: str | None = None
+    read_in_pinned_version: bool = False  # listed in another version, read through its object
 
 
 class EventLog(Protocol):
@@ -47,6 +50,8 @@ class ReconcileReport:
     noted: int = 0
     waiting: list[tuple[LoggedEvent, str]] = field(default_factory=list)
     unreadable: list[tuple[LoggedEvent, str]] = field(default_factory=list)
+    ignored_unexpectedly: list[tuple[LoggedEvent, str]] = field(default_factory=list)
+    read_in_pinned_version: int = 0
 
     @property
     def complete(self) -> bool:
@@ -74,11 +79,16 @@ def _apply(event: LoggedEvent, fact: Fact, store: LedgerStore, report: Reconcile
 
 
 def reconcile(
-    log: EventLog, store: LedgerStore, since: datetime, until: datetime | None = None
+    log: EventLog,
+    store: LedgerStore,
+    since: datetime,
+    until: datetime | None = None,
+    alerts: AlertStore | None = None,
 ) -> ReconcileReport:
     report = ReconcileReport(since=since, until=until)
     listed = list(log.since(since, until))
     report.examined = len(listed)
+    report.read_in_pinned_version = sum(event.read_in_pinned_version for event in listed)
     # Stripe lists newest first; apply oldest first (same second: the order Stripe made them)
     pending = [
         event
@@ -92,6 +102,10 @@ def reconcile(
                 continue
             if isinstance(event.fact, Ignored):
                 report.ignored += 1
+                if event.fact.unexpected:
+                    report.ignored_unexpectedly.append((event, event.fact.why))
+                    if alerts is not None:
+                        raise_ignored_event_alert(event.event_id, event.created, event.fact, alerts)
                 continue
             try:
                 _apply(event, event.fact, store, report)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from wardfund.adapters.dynamodb.alert_store import DynamoAlertStore
 from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.adapters.stripe_event_log import StripeEventLog
@@ -21,3 +22,8 @@ def event_log() -> StripeEventLog:
     """The key is read and checked here, before anything is applied (StripeKeyMissing)."""
     reconcile_client()
     return StripeEventLog(reconcile_client)
+
+
+@cache
+def alert_store() -> DynamoAlertStore:
+    return DynamoAlertStore(Table(get_settings().table_name))
