@@ -9,6 +9,8 @@
 #   MUTATION_CHILDREN=1 bench/mutation.sh  fewer parallel workers (default: every core)
 #   MUTATION_KEEP=1 bench/mutation.sh      keep the last run's results (mutmut reruns only
 #                                          functions that changed; edit tests, then rerun)
+#   MUTATION_RECORD=1 bench/mutation.sh    also write the score into bench/RESULTS.md (its
+#                                          mutation-testing section only)
 #
 # Exits 1 when a mutant survives that the doc does not list, 0 otherwise.
 set -euo pipefail
@@ -35,10 +37,22 @@ ln -sfn src "$stage/mutants/shared"
 
 mutmut() { (cd "$stage" && uv run --project "$root" --frozen mutmut "$@"); }
 echo "mutmut: $(uv run --frozen python -c 'import importlib.metadata as m; print(m.version("mutmut"))'), staged in $stage" >&2
+started=$SECONDS
 mutmut run --max-children "$children" "$@" >"$stage/run.log" 2>&1 || {
-  tail -40 "$stage/run.log" >&2
+  tail -c 4000 "$stage/run.log" >&2
   echo "mutmut run failed (log: $stage/run.log)" >&2
   exit 2
 }
+took=$((SECONDS - started))
 mutmut results --all true >"$stage/results.txt"
-uv run --frozen python -m bench.mutation_score "$stage/results.txt" docs/mutation-testing.md
+
+score=(uv run --frozen python -m bench.mutation_score "$stage/results.txt"
+  --equivalents docs/mutation-testing.md)
+if [ -n "${MUTATION_RECORD:-}" ]; then
+  commit=${MUTATION_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
+  if git status --porcelain -- shared/wardfund/domain tests/unit 2>/dev/null | grep -q .; then
+    commit="$commit with uncommitted changes"
+  fi
+  score+=(--record bench/RESULTS.md --commit "$commit" --seconds "$took" --workers "$children")
+fi
+"${score[@]}"

@@ -41,3 +41,10 @@ def test_a_line_must_be_whole_non_negative_pence() -> None:
 def test_balances_are_credit_positive() -> None:
     entry = journal_entry("e", "gbp", [debit(DONOR_FUNDS, 700), credit(NATIONAL_SHARE, 700)])
     assert account_balances([entry, entry]) == {DONOR_FUNDS: -1400, NATIONAL_SHARE: 1400}
+
+
+def test_a_penny_is_a_line_and_only_nothing_is_dropped() -> None:
+    entry = journal_entry(
+        "e", "gbp", [debit(DONOR_FUNDS, 1), credit(NATIONAL_SHARE, 1), credit("suspense", 0)]
+    )
+    assert entry.lines == (debit(DONOR_FUNDS, 1), credit(NATIONAL_SHARE, 1))
