@@ -295,3 +295,39 @@ def test_no_kit_without_the_imprint_or_a_privacy_link(stack: LocalStack, tmp_pat
     assert PRINTED_IMPRINT in flat(Path(made["html"]).read_text())
     shown = as_json("campaign", "show", bare.campaign_id)["campaign"]
     assert (shown["promoter_name"], shown["campaign_type"]) == ("Sam Agent", "candidate")
+
+
+def test_the_organisers_copy_carries_the_wards_live_page(stack: LocalStack, tmp_path: Path) -> None:
+    import urllib.request
+
+    require_qr_tools()
+    campaign = with_imprint(stack)
+    cid = campaign.campaign_id
+    # When a kit is made
+    made = make_kit(cid, "Queen's Park", tmp_path)
+    # Then it names the ward's live page on the local endpoint
+    live = f"{stack.live_url}/{cid}/queen-s-park"
+    assert made["live_page"] == live
+    # and the organiser's copy carries it, as an address and a QR code, on a second page
+    copy_html, copy_pdf = Path(made["organiser_html"]), Path(made["organiser_pdf"])
+    assert f'data-live-url="{live}"' in copy_html.read_text()
+    assert live not in Path(made["html"]).read_text()  # the tables' sheet does not
+    text = pdftotext(copy_pdf)
+    assert text.rstrip("\f").count("\f") == 1, "the organiser's copy is two pages"
+    second = flat(text.rstrip("\f").split("\f")[1])
+    assert "For the organiser: Queen's Park's live page" in second
+    assert live in second
+    assert PRINTED_IMPRINT in second
+    assert PDFTOPPM
+    subprocess.run(
+        [PDFTOPPM, "-r", "150", "-png", "-f", "2", "-singlefile", str(copy_pdf),
+         str(tmp_path / "organiser")],
+        capture_output=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert decode(tmp_path / "organiser.png") == {live}
+    assert copy_html.read_text().count("<svg") == len(made["links"]) + 1
+    # And the page there answers, naming the ward as the kit did, before any gift
+    with urllib.request.urlopen(live, timeout=10) as answer:
+        page = answer.read().decode()
+    assert "Queen&#39;s Park ward assembly" in page
+    assert "no new monthly donors yet" in page

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from wardfund.cli.common import CommandError, command_errors, now, out, pounds_to_pence
 from wardfund.cli.options import CampaignIdArgument
 from wardfund.cli.stack_options import Connect, stack_and_actor_options
+
+if TYPE_CHECKING:
+    from wardfund.cli.target import Target
 
 
 @stack_and_actor_options
@@ -40,11 +43,13 @@ def kit(
 ) -> None:
     """Create (or reuse) the ward's Payment Links and write its A4 sheet as HTML and PDF, with
     the campaign's imprint, the organisation's name and the donors' privacy line (refused
-    until the campaign has its imprint: `wardfund campaign update --promoter ...`)."""
+    until the campaign has its imprint: `wardfund campaign update --promoter ...`); and the
+    organiser's copy, with a second page for the ward's live page (its address and QR code)."""
     from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
     from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
     from wardfund.adapters.dynamodb.kit_store import DynamoKitStore
     from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
+    from wardfund.adapters.dynamodb.live_nights import DynamoLiveNights
     from wardfund.adapters.stripe_payment_links import StripePaymentLinks
     from wardfund.domain.kit import ward_key
     from wardfund.printouts.kit_sheet import sheet_html, sheet_pdf
@@ -71,12 +76,20 @@ def kit(
             by=target.actor,
             at=now(),
         )
+        key = ward_key(sheet.ward)
+        live_url = _live_base(target)
+        live = f"{live_url.rstrip('/')}/{campaign_id}/{key}" if live_url else None
+        DynamoLiveNights(target.table).name_ward(campaign_id, key, sheet.ward)
         try:
             output_dir.mkdir(parents=True, exist_ok=True)
-            stem = output_dir / f"{campaign_id}-{ward_key(sheet.ward)}"
+            stem = output_dir / f"{campaign_id}-{key}"
             html, pdf = stem.with_suffix(".html"), stem.with_suffix(".pdf")
             html.write_text(sheet_html(sheet), encoding="utf-8")
             pdf.write_bytes(sheet_pdf(sheet))
+            copy = output_dir / f"{campaign_id}-{key}-organiser"
+            copy_html, copy_pdf = copy.with_suffix(".html"), copy.with_suffix(".pdf")
+            copy_html.write_text(sheet_html(sheet, live), encoding="utf-8")
+            copy_pdf.write_bytes(sheet_pdf(sheet, live))
         except OSError as error:
             raise CommandError(f"cannot write in {output_dir}: {error.strerror}") from None
     links = [
@@ -85,9 +98,37 @@ def kit(
         for link in sheet.links
     ]  # fmt: skip
     if as_json:
-        print(json.dumps({"html": str(html), "pdf": str(pdf), "links": links}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "html": str(html),
+                    "pdf": str(pdf),
+                    "links": links,
+                    "live_page": live,
+                    "organiser_html": str(copy_html),
+                    "organiser_pdf": str(copy_pdf),
+                },
+                indent=2,
+            )
+        )
         return
     for link in links:
         state = "reused" if link["reused"] else "created"
         out().print(f"{link['label']:<32} {link['url']}  ({state})")
     out().print(f"wrote {html} and {pdf}")
+    if live:
+        out().print(f"live page for the room's screen: {live}")
+    else:
+        out().print("note: no live page address (set LIVE_PAGE_URL, the stack's LivePageUrl)")
+    out().print(f"organiser's copy: {copy_html} and {copy_pdf}")
+
+
+def _live_base(target: Target) -> str:
+    """The live pages' base: the local endpoint's with --local, else LIVE_PAGE_URL (the
+    stage's LivePageUrl output)."""
+    if target.local:
+        from wardfund.local.background import read_state
+        from wardfund.local.webhook_server import live_base
+
+        return live_base(read_state().webhook_url)
+    return target.settings.live_page_url

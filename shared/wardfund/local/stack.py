@@ -112,6 +112,7 @@ class LocalStack:
         if self.webhooks:
             self.webhooks.stop()
         self.webhooks = WebhookServer(handlers["receive"], handlers["live"]).start()
+        apply_environment({"LIVE_PAGE_URL": self.webhooks.live_url})  # `wardfund kit` prints it
         self.worker = QueueWorker(self.resources.events_queue_url, handlers["process"])
         self.payout_workers = PayoutWorkers(
             self.resources.payout_tasks_queue_url, handlers["pay"], self.payout_concurrency

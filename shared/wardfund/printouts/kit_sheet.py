@@ -1,5 +1,8 @@
 """The printable A4 sheet of a ward-assembly kit: HTML (QR codes as inline SVG) and PDF
-(QR codes drawn as vector squares), one QR code per Payment Link."""
+(QR codes drawn as vector squares), one QR code per Payment Link.
+
+The organiser's copy is the same sheet and a second page for whoever runs the night: the
+ward's live page for the room's screen (issue 17), its address and a QR code to open it."""
 
 from __future__ import annotations
 
@@ -20,16 +23,42 @@ def qr_code(url: str) -> segno.QRCode:
     return segno.make(url, error="m", micro=False)
 
 
-def sheet_html(sheet: KitSheet) -> str:
-    codes = []
-    for link in sheet.links:
-        code = qr_code(link.url)
-        modules = code.symbol_size(scale=1, border=QUIET_MODULES)[0]
-        svg = code.svg_inline(
-            scale=round(HTML_QR_MM / modules, 3), border=QUIET_MODULES, unit="mm", title=link.url
+LIVE_QR_MM = 90.0  # the organiser's page: one large code
+
+
+def _svg(url: str, size_mm: float) -> str:
+    code = qr_code(url)
+    modules = code.symbol_size(scale=1, border=QUIET_MODULES)[0]
+    return str(
+        code.svg_inline(
+            scale=round(size_mm / modules, 3), border=QUIET_MODULES, unit="mm", title=url
         )
-        codes.append((link, svg))
-    return environment().get_template("kit_sheet.html.j2").render(sheet=sheet, codes=codes)
+    )
+
+
+def sheet_html(sheet: KitSheet, live_url: str | None = None) -> str:
+    """The sheet; with `live_url`, the organiser's copy (a second page for the live page)."""
+    codes = [(link, _svg(link.url, HTML_QR_MM)) for link in sheet.links]
+    return (
+        environment()
+        .get_template("kit_sheet.html.j2")
+        .render(
+            sheet=sheet,
+            codes=codes,
+            live_url=live_url,
+            live_svg=_svg(live_url, LIVE_QR_MM) if live_url else None,
+            live_steps=LIVE_STEPS,
+        )
+    )
+
+
+LIVE_STEPS = (
+    "Open this page on the computer that drives the projector, full screen (F11).",
+    "It shows tonight's new monthly donors, what they give a month and the doubling left, "
+    "and updates within seconds of each gift; totals only, never a name.",
+    "If the connection drops it keeps the last figures, says so, and catches up when it "
+    "comes back.",
+)
 
 
 def _latin1(text: str) -> str:
@@ -55,7 +84,8 @@ def _draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
             pdf.rect(left, top, (column - start) * module, module, style="F")
 
 
-def sheet_pdf(sheet: KitSheet) -> bytes:
+def sheet_pdf(sheet: KitSheet, live_url: str | None = None) -> bytes:
+    """The sheet; with `live_url`, the organiser's copy (a second page for the live page)."""
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_title(_latin1(f"{sheet.campaign_name}: {sheet.ward}"))
@@ -89,7 +119,33 @@ def sheet_pdf(sheet: KitSheet) -> bytes:
         pdf.set_font("Helvetica", "", 7)
         pdf.cell(column_width, 4, _latin1(link.url), align="C")
     _footer(pdf, sheet, footer_top)
+    if live_url:
+        _live_page(pdf, sheet, live_url, footer_top)
     return bytes(pdf.output())
+
+
+def _live_page(pdf: FPDF, sheet: KitSheet, url: str, footer_top: float) -> None:
+    """The organiser's page: the ward's live page for the room's screen."""
+    width = A4_WIDTH - 2 * MARGIN
+    pdf.add_page()
+    pdf.set_text_color(17, 17, 17)
+    pdf.set_xy(MARGIN, MARGIN)
+    pdf.set_font("Helvetica", "B", 20)
+    pdf.multi_cell(width, 10, _latin1(f"For the organiser: {sheet.ward}'s live page"))
+    pdf.set_x(MARGIN)
+    pdf.set_font("Helvetica", "", 12)
+    pdf.multi_cell(width, 6, _latin1("Put it on the room's screen: scan the code or type the "
+                   "address. Not for the tables: donors give with the other page."))  # fmt: skip
+    top = pdf.get_y() + 6
+    _draw_qr(pdf, url, (A4_WIDTH - LIVE_QR_MM) / 2, top, LIVE_QR_MM)
+    pdf.set_xy(MARGIN, top + LIVE_QR_MM + 3)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.multi_cell(width, 6, _latin1(url), align="C", link=url)
+    pdf.set_font("Helvetica", "", 11)
+    for step in LIVE_STEPS:
+        pdf.set_x(MARGIN)
+        pdf.multi_cell(width, 5.5, _latin1(f"- {step}"))
+    _footer(pdf, sheet, footer_top)
 
 
 def _footer(pdf: FPDF, sheet: KitSheet, top: float) -> None:
