@@ -42,7 +42,6 @@ class Settings:
     permissibility_thresholds_pence: tuple[int, ...] = (5000, 50000)
     privacy_notice_url: str = ""  # the donors' privacy notice: kit sheets and Payment Links
     live_page_url: str = ""  # the ward nights' live pages' base (`wardfund kit`)
-    live_page_url: str = ""  # the ward nights' live pages' base (`wardfund kit`)
 
 
 def _env(name: str, default: str = "") -> str:
@@ -139,6 +138,5 @@ def get_settings() -> Settings:
             "PERMISSIBILITY_THRESHOLDS_PENCE", (5000, 50000)
         ),
         privacy_notice_url=_env("PRIVACY_NOTICE_URL"),
-        live_page_url=_env("LIVE_PAGE_URL"),
         live_page_url=_env("LIVE_PAGE_URL"),
     )
