@@ -57,8 +57,16 @@ RECONCILE = KeyPurpose(
 )
 OPERATOR = KeyPurpose(
     "operator",
-    "operators: `wardfund kit` (Payment Links, their prices and products), `wardfund reconcile`",
-    (("Payment Links", "Write"), ("Prices", "Write"), ("Products", "Write"), *_EVENT_OBJECTS),
+    "operators: `wardfund kit` (Payment Links, their prices and products), `wardfund reconcile`, "
+    "`wardfund suspense refund` (a payment in suspense back to its donor) and `wardfund payout "
+    "preview` (the available balance)",
+    (
+        ("Payment Links", "Write"),
+        ("Prices", "Write"),
+        ("Products", "Write"),
+        *((name, "Write" if name == "Refunds" else access) for name, access in _EVENT_OBJECTS),
+        ("Balance", "Read"),
+    ),
 )
 PURPOSES = (PAYOUTS, RECONCILE, OPERATOR)
 

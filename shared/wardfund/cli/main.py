@@ -89,10 +89,12 @@ from wardfund.cli import kit as kit_cli  # noqa: E402
 from wardfund.cli import local as local_cli  # noqa: E402
 from wardfund.cli import reconcile as reconcile_cli  # noqa: E402
 from wardfund.cli import report as report_cli  # noqa: E402
+from wardfund.cli import suspense as suspense_cli  # noqa: E402
 
 app.add_typer(campaign_cli.app, name="campaign")
 app.add_typer(invoice_cli.app, name="invoice")
 app.add_typer(local_cli.app, name="local")
+app.add_typer(suspense_cli.app, name="suspense")
 app.command()(report_cli.report)
 app.command()(report_cli.export)
 app.command()(report_cli.permissibility)

@@ -29,7 +29,7 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, cast
+from typing import Any, Protocol, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from wardfund.local.standin_errors import DOCS as _DOCS
@@ -87,6 +87,10 @@ def _decode_form(pairs: list[tuple[str, str]]) -> JSON:
             else:
                 raise _invalid(f"Invalid array or object: {raw_key}", head)
     return decoded
+
+
+class Router(Protocol):
+    def route(self, method: str, path: str, params: JSON) -> JSON | None: ...
 
 
 DEFAULT_AVAILABLE_PENCE = 10_000_000_000  # £100m: no run is short unless a test says so
@@ -159,6 +163,9 @@ class StripeStandIn:
         self._available = DEFAULT_AVAILABLE_PENCE
         self._random = random.Random(0)  # noqa: S311 (injected errors, not secrets)
         self.posts_with_key: dict[str, int] = {}  # idempotency key -> POSTs that carried it
+        # More endpoints, plugged in by whoever runs the stand-in (each answers its own paths
+        # under the stand-in's lock, or None): `POST /v1/refunds` (local/standin_refunds.py).
+        self.routes: list[Router] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -442,7 +449,8 @@ class StripeStandIn:
         return saved
 
     def _route(self, method: str, path: str, params: JSON) -> tuple[int, JSON]:
-        for endpoints in (self._events, self._objects, self._links):
+        known: list[Router] = [self._events, self._objects, self._links, *self.routes]
+        for endpoints in known:
             answer = endpoints.route(method, path, params)
             if answer is not None:
                 return 200, answer

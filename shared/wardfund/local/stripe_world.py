@@ -397,6 +397,20 @@ class StripeWorld:
         """The `pi_` id of the donor's `payment`-th successful payment (1-based)."""
         return str(self._payment(donor_id, payment).intent["id"])
 
+    def find_payment(self, payment_intent: str) -> tuple[str, int] | None:
+        """Whose payment a `pi_` id is, and which (1-based), as `refund` and the dispute
+        steps name it; None for an id this world never made."""
+        for donor_id, state in self._donors.items():
+            for number, paid in enumerate(state.payments, start=1):
+                if paid.intent["id"] == payment_intent:
+                    return donor_id, number
+        return None
+
+    def donor(self, donor_id: str) -> Donor | None:
+        """The donor as first seen, or None."""
+        state = self._donors.get(donor_id)
+        return state.donor if state else None
+
     # ----------------------------------------------------------------- state
     def _check_amount(self, at: datetime, amount: int, currency: str) -> str:
         _unix(at)

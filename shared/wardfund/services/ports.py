@@ -15,6 +15,7 @@ from wardfund.domain.payouts import LedgerLine, PayoutMethod, PayoutPlan, Payout
 from wardfund.domain.postings import Allocation, Holding, Payment, Posting, holding_when_paid
 from wardfund.domain.run_report import RunReport
 from wardfund.domain.suspense import SuspenseItem
+from wardfund.domain.suspense_assignment import Assignment
 
 
 class AlreadyRecorded(Exception):
@@ -100,6 +101,21 @@ class LedgerWrite:
     alert: str | None = None
     holding: HoldingChange | None = None
     suspense: SuspenseItem | None = None  # a payment no campaign could be given: kept open
+    assignment: SuspenseAssignment | None = None  # a payment leaves suspense for a campaign
+
+
+@dataclass(frozen=True)
+class SuspenseAssignment:
+    """A payment in suspense given to a campaign by a person (issue 14, section 2): in the
+    posting's transaction, suspense's own entry takes the money out of suspense, the payment's
+    record becomes the campaign's (`assigned`), and its suspense item is closed, with who did
+    it (`by`, and on a stage their AWS identity, `principal`), in the campaign's audit trail."""
+
+    before: StoredPayment
+    assigned: Assignment
+    by: str
+    principal: str | None
+    detail: str
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from wardfund.adapters.dynamodb.records import (
     payment_items,
     payment_values,
 )
+from wardfund.adapters.dynamodb.suspense_assignment import assignment_items
 from wardfund.adapters.dynamodb.suspense_items import suspense_item_record
 from wardfund.adapters.dynamodb.table import (
     ALERT_PK,
@@ -203,6 +204,8 @@ class DynamoLedgerStore:
             items.append(self._holding_update(write.holding))
         if (night := night_item(self.table.name, write)) is not None:  # the ward night's page
             items.append(night)
+        if write.assignment is not None:  # a payment leaves suspense for a campaign
+            items += assignment_items(self.table.name, write)
         return items
 
     def _holding_update(self, change: HoldingChange) -> dict[str, Any]:
