@@ -144,6 +144,14 @@ RECONCILE = FunctionSpec(
     memory_mb=512,
     timeout_seconds=300,
 )
+LIVE_PAGE = FunctionSpec(
+    key="LivePage",
+    handler_file="functions/live/page.py",
+    description="Public live page of a ward night and its figures (GET only): reads a night's "
+    "counters, the campaign's public settings and its match used.",
+    memory_mb=256,
+    timeout_seconds=10,
+)
 FUNCTION_SPECS = (
     RECEIVE,
     PROCESS,
@@ -152,6 +160,7 @@ FUNCTION_SPECS = (
     SEND_NOTIFICATIONS,
     RAISE_ALERTS,
     RECONCILE,
+    LIVE_PAGE,
 )
 
 RUN_PAYOUTS_RESERVED_CONCURRENCY = 1  # plans a run: never two plans at once
@@ -330,6 +339,7 @@ OUTPUT_STRIPE_OPERATOR_KEY_SECRET_NAME = "StripeOperatorKeySecretName"  # noqa: 
 OUTPUT_STRIPE_WEBHOOK_SECRET_NAME = "StripeWebhookSecretName"  # noqa: S105 - a name
 OUTPUT_EVENTS_QUEUE_URL = "EventsQueueUrl"
 OUTPUT_WEBHOOK_URL = "WebhookUrl"
+OUTPUT_LIVE_PAGE_URL = "LivePageUrl"  # the live pages' base, for `wardfund kit`
 OUTPUT_OPERATOR_ROLE_ARN = "OperatorRoleArn"  # operators assume it to run the CLI on the stage
 
 

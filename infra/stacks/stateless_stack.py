@@ -3,8 +3,8 @@
 Reads the stateful stack's tables, the table's stream and the secrets through cross-stack
 references; the bank-files bucket and SES are addressed by their fixed names.
 
-Outputs `EventsQueueUrl` (read by the CLI, shared/wardfund/cli/target.py) and `WebhookUrl`
-(registered in Stripe as the webhook endpoint).
+Outputs `EventsQueueUrl` and `LivePageUrl` (read by the CLI, shared/wardfund/cli/target.py)
+and `WebhookUrl` (registered in Stripe as the webhook endpoint).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from infra.constructs.bank_files import import_bank_files_bucket
 from infra.constructs.donations_api import DonationsApi
 from infra.constructs.event_processing import EventProcessing
 from infra.constructs.lambda_function import DependenciesLayer
+from infra.constructs.live_page import LivePage
 from infra.constructs.messaging import Messaging
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.notifications import Notifications
@@ -58,6 +59,7 @@ class StatelessStack(Stack):
             events_queue=self.messaging.events_queue,
             webhook_secret=secrets.webhook_signing_secret,
         )
+        self.live = LivePage(self, "LivePage", config=config, layer=layer, table=table)
         self.processing = EventProcessing(
             self,
             "EventProcessing",
@@ -122,6 +124,7 @@ class StatelessStack(Stack):
                 "SendNotifications": self.notifications.send.function,
                 "RaiseAlerts": self.notifications.alarms.function,
                 "Reconcile": self.reconciliation.reconcile.function,
+                "LivePage": self.live.page.function,
             },
         )
         self.monitoring.watch_metric(
@@ -149,6 +152,12 @@ class StatelessStack(Stack):
             c.OUTPUT_WEBHOOK_URL,
             value=self.api.webhook_url,
             description="Register this in Stripe as the webhook endpoint",
+        )
+        CfnOutput(
+            self,
+            c.OUTPUT_LIVE_PAGE_URL,
+            value=self.live.url,
+            description="Ward nights' live pages: <url>/<campaign>/<ward key> (wardfund kit)",
         )
         self.operators = OperatorAccess(
             self,

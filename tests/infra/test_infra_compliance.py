@@ -24,6 +24,9 @@ EXPECTED_ACKNOWLEDGMENTS = {
     "Stateful/StripeSecrets/ReconcileKey": {"AwsSolutions-SMG4"},
     "Stateful/StripeSecrets/OperatorKey": {"AwsSolutions-SMG4"},
     "Stateless/DonationsApi/HttpApi/POST--stripe--webhook": {"AwsSolutions-APIG4"},
+    "Stateless/LivePage/HttpApi/GET--live--{proxy+}": {"AwsSolutions-APIG4"},
+    "Stateless/LivePage/LivePage/Function": {"AwsSolutions-L1"},
+    "Stateless/LivePage/LivePage/Role/DefaultPolicy": {"AwsSolutions-IAM5[Resource::*]"},
     "Stateless/Payouts/RunDlq": {"AwsSolutions-SQS3"},
     "Stateless/Payouts/Tasks/TasksDlq": {"AwsSolutions-SQS3"},
     "Stateless/Reconciliation/ReconcileDlq": {"AwsSolutions-SQS3"},
@@ -181,6 +184,7 @@ def test_alarm_on_every_dlq_every_function_and_unreconciled_events(synth: Synthe
             s.notifications.send.function,
             s.notifications.alarms.function,
             s.reconciliation.reconcile.function,
+            s.live.page.function,
         ]
         # + PayoutRunLate (tests/infra/test_infra_payout_fanout.py),
         # + EventsNotReconciled and the application metrics (tests/infra/test_infra_alarms.py)

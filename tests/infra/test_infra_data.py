@@ -196,7 +196,7 @@ def test_prod_keeps_dead_letter_queues_and_logs(prod: StageTemplates, dev: Stage
         log_groups = [
             r for r in stage.resources("stateless").values() if r["Type"] == "AWS::Logs::LogGroup"
         ]
-        assert len(log_groups) == 8  # seven functions + API access logs
+        assert len(log_groups) == 10  # eight functions + two APIs' access logs
         assert {r["DeletionPolicy"] for r in log_groups} == {policy}
 
 
@@ -247,6 +247,10 @@ def test_stack_outputs_for_the_cli(synth: Synthesis, stage_name: str) -> None:
         "WebhookUrl": {"Fn::Join": ["", [stage.arn(api, "ApiEndpoint"), "/stripe/webhook"]]},
         # operators assume it to run the CLI on the stage (issue 13, item 8)
         "OperatorRoleArn": stage.arn(stage.stateless.operators.role),
+        # the ward nights' live pages, which `wardfund kit` prints (issue 17)
+        "LivePageUrl": {
+            "Fn::Join": ["", [stage.arn(stage.stateless.live.api, "ApiEndpoint"), "/live"]]
+        },
     }
 
 

@@ -33,6 +33,7 @@ def _functions(stage: StageTemplates) -> dict[str, Any]:
         "send": s.notifications.send,
         "alarms": s.notifications.alarms,
         "reconcile": s.reconciliation.reconcile,
+        "live": s.live.page,
     }
 
 
@@ -40,11 +41,11 @@ def _function_json(stage: StageTemplates, name: str) -> dict[str, Any]:
     return stage.resource(_functions(stage)[name].function)["Properties"]
 
 
-def test_exactly_seven_functions_with_one_shared_layer(dev: StageTemplates) -> None:
+def test_exactly_eight_functions_with_one_shared_layer(dev: StageTemplates) -> None:
     # Given the dev stateless stack
     template = dev.stateless_template
-    # Then it declares the seven handlers and one dependency layer, nothing else
-    template.resource_count_is("AWS::Lambda::Function", 7)
+    # Then it declares the eight handlers and one dependency layer, nothing else
+    template.resource_count_is("AWS::Lambda::Function", 8)
     template.resource_count_is("AWS::Lambda::LayerVersion", 1)
     template.has_resource_properties(
         "AWS::Lambda::LayerVersion",
@@ -62,6 +63,7 @@ def test_exactly_seven_functions_with_one_shared_layer(dev: StageTemplates) -> N
         ("send", "functions.notifications.send.handler", 256, 60),
         ("alarms", "functions.notifications.alarms.handler", 256, 30),
         ("reconcile", "functions.reconcile.run.handler", 512, 300),
+        ("live", "functions.live.page.handler", 256, 10),
     ],
 )
 def test_function_runtime_and_observability(
@@ -286,6 +288,7 @@ def _files(folder: Path) -> set[str]:
         ("send", "functions/notifications/send.py"),
         ("alarms", "functions/notifications/alarms.py"),
         ("reconcile", "functions/reconcile/run.py"),
+        ("live", "functions/live/page.py"),
     ],
 )
 def test_function_asset_holds_only_its_handler_and_wardfund(
@@ -325,4 +328,4 @@ def test_no_handler_runs_from_an_unexpected_path(dev: StageTemplates) -> None:
         "AWS::Lambda::Function",
         {"Handler": Match.string_like_regexp(r"^functions\.[a-z_]+\.[a-z_]+\.handler$")},
     )
-    assert json.dumps(dev.stateless_template.to_json()).count('"Handler"') == 7
+    assert json.dumps(dev.stateless_template.to_json()).count('"Handler"') == 8
