@@ -66,11 +66,19 @@ def simulate(
     check: Annotated[
         bool, typer.Option("--check", help="Compare with the file's expect: block.")
     ] = False,
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local",
+            help="Play it into the running local stack (`local up`) instead of a fresh one.",
+        ),
+    ] = False,
 ) -> None:
-    """Play a scenario through the real pipeline on the embedded local stack."""
+    """Play a scenario through the real pipeline on the embedded local stack (a fresh one,
+    or with --local the one `local up` keeps running)."""
     from wardfund.cli.simulate import run_simulation
 
-    code = run_simulation(file, as_json=as_json or not check, check=check, console=err)
+    code = run_simulation(file, as_json=as_json or not check, check=check, console=err, local=local)
     raise typer.Exit(code)
 
 
@@ -87,6 +95,7 @@ from wardfund.cli import campaign as campaign_cli  # noqa: E402
 from wardfund.cli import invoice as invoice_cli  # noqa: E402
 from wardfund.cli import kit as kit_cli  # noqa: E402
 from wardfund.cli import local as local_cli  # noqa: E402
+from wardfund.cli import payout as payout_cli  # noqa: E402
 from wardfund.cli import reconcile as reconcile_cli  # noqa: E402
 from wardfund.cli import report as report_cli  # noqa: E402
 from wardfund.cli import suspense as suspense_cli  # noqa: E402
@@ -95,6 +104,7 @@ app.add_typer(campaign_cli.app, name="campaign")
 app.add_typer(invoice_cli.app, name="invoice")
 app.add_typer(local_cli.app, name="local")
 app.add_typer(suspense_cli.app, name="suspense")
+app.add_typer(payout_cli.app, name="payout")
 app.command()(report_cli.report)
 app.command()(report_cli.export)
 app.command()(report_cli.permissibility)

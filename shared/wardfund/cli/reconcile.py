@@ -6,11 +6,11 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table as RichTable
 
 from wardfund.cli.common import CommandError, command_errors, err, labelled, now, out, parse_time
 from wardfund.cli.options import JsonOption
 from wardfund.cli.stack_options import Connect, stack_options
+from wardfund.cli.tables import columns, print_table
 from wardfund.domain.calendar import LONDON
 from wardfund.services.reconcile import LoggedEvent, ReconcileReport
 
@@ -76,18 +76,21 @@ def reconcile(
     if as_json:
         print(json.dumps(report_json(report), indent=2))
     else:
-        table = RichTable(title=f"Reconciled {report.examined} Stripe event(s)")
-        for heading in ("Created (London)", "Event", "Type", "Outcome"):
-            table.add_column(heading)
         shown = [*report.fixed, *report.waiting, *report.unreadable, *report.ignored_unexpectedly]
-        for event, outcome in shown:
-            table.add_row(
-                event.created.astimezone(LONDON).strftime("%Y-%m-%d %H:%M:%S"),
-                event.event_id,
-                event.event_type,
-                outcome,
-            )
-        out().print(table)
+        print_table(
+            out(),
+            f"Reconciled {report.examined} Stripe event(s)",
+            columns("Created (London)", "Event", "Type", "Outcome"),
+            [
+                [
+                    event.created.astimezone(LONDON).strftime("%Y-%m-%d %H:%M:%S"),
+                    event.event_id,
+                    event.event_type,
+                    outcome,
+                ]
+                for event, outcome in shown
+            ],
+        )
         out().print(
             f"fixed {len(report.fixed)}, already recorded {report.already}, "
             f"ignored {report.ignored}, waiting {len(report.waiting)}, "

@@ -44,6 +44,8 @@ class LocalState:
     stripe_api_key: str
     started_at: str
     environment: dict[str, str] = field(default_factory=dict)
+    control_url: str = ""  # local/control.py: Stripe activity, stories, payout runs
+    control_token: str = ""
 
     def full_environment(self) -> dict[str, str]:
         from wardfund.local.stack import BASE_ENVIRONMENT
@@ -158,6 +160,7 @@ def _write_state(path: Path, state: LocalState) -> None:
 
 def serve(path: Path) -> None:
     """Runs in the detached process until SIGTERM."""
+    from wardfund.local.control import LocalControl
     from wardfund.local.stack import STRIPE_API_KEY, LocalStack
 
     stopping = threading.Event()
@@ -166,6 +169,7 @@ def serve(path: Path) -> None:
     stack = LocalStack().start(prefix=PREFIX)
     assert stack.resources is not None
     assert stack.moto is not None
+    control = LocalControl(stack).start()
     state = LocalState(
         pid=os.getpid(),
         moto_pid=stack.moto.pid,
@@ -176,19 +180,59 @@ def serve(path: Path) -> None:
         stripe_api_key=STRIPE_API_KEY,
         started_at=datetime.now(UTC).isoformat(),
         environment=stack.resources.environment(),
+        control_url=control.url,
+        control_token=control.token,
     )
     _write_state(path, state)
     try:
         while not stopping.wait(DRAIN_EVERY_SECONDS):
             try:
-                stack.drain()
+                control.tick()
             except Exception as error:  # a bad batch must not stop the stack
                 print(f"queue worker: {type(error).__name__}: {error}", file=sys.stderr)
     finally:
+        control.stop()
         stack.stop()
         with contextlib.suppress(OSError):
             if json.loads(path.read_text(encoding="utf-8")).get("pid") == os.getpid():
                 path.unlink()
+
+
+class ControlRefused(RuntimeError):
+    """The running stack refused the request (its message says why): exit code 2."""
+
+
+def control(request: dict[str, Any], *, timeout: float = 900.0) -> dict[str, Any]:
+    """Sends one request to the running stack's control endpoint (local/control.py) and
+    returns its answer; raises LocalStackNotRunning or ControlRefused."""
+    import urllib.error
+    import urllib.request
+
+    from wardfund.local.control import TOKEN_HEADER
+
+    state = read_state()
+    if not state.control_url:
+        raise LocalStackNotRunning(
+            "the running local stack is older than this command: restart it with "
+            "`wardfund local down` then `wardfund local up`"
+        )
+    sent = urllib.request.Request(  # noqa: S310 (our own loopback endpoint)
+        f"{state.control_url}/run",
+        data=json.dumps(request).encode(),
+        headers={"Content-Type": "application/json", TOKEN_HEADER: state.control_token},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(sent, timeout=timeout) as answer:  # noqa: S310 (loopback)
+            found: dict[str, Any] = json.loads(answer.read())
+            return found
+    except urllib.error.HTTPError as error:
+        body = json.loads(error.read() or b"{}")
+        raise ControlRefused(str(body.get("error") or f"HTTP {error.code}")) from None
+    except OSError as error:
+        raise LocalStackNotRunning(
+            f"the local stack did not answer ({error}): see {state_path().parent / 'local.log'}"
+        ) from error
 
 
 def status(path: Path | None = None) -> dict[str, Any] | None:

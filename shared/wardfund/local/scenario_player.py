@@ -37,13 +37,23 @@ def campaign_from_spec(spec: CampaignSpec) -> Campaign:
 
 
 class ScenarioPlayer:
-    def __init__(self, scenario: Scenario, stack: LocalStack) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        stack: LocalStack,
+        world: StripeWorld | None = None,
+        donor_prefix: str = "",
+    ) -> None:
+        """`world`: Stripe's side so far (the background stack's, which keeps one for its
+        life); a new one by default. `donor_prefix`: put before each donor id the story
+        names, so a story played into a running stack meets none of its donors."""
+        self.donor_prefix = donor_prefix
         self.scenario = scenario
         self.stack = stack
         assert stack.resources is not None
         self.table = Table(stack.resources.table_name)
         self.campaigns = DynamoCampaignStore(self.table)
-        self.world = StripeWorld()
+        self.world = world or StripeWorld()
         self.random = random.Random(scenario.delivery.seed)  # noqa: S311 (reproducible shuffles, not secrets)
         self.donors: dict[str, Donor] = {}
         self.emails: list[StepEmail] = []
@@ -79,7 +89,11 @@ class ScenarioPlayer:
     def _donor(self, donor_id: str, email: str | None, name: str | None) -> Donor:
         known = self.donors.get(donor_id)
         if known is None:
-            known = Donor(donor_id, email or f"{donor_id}@donors.example", name or donor_id)
+            known = Donor(
+                self.donor_prefix + donor_id,
+                email or f"{donor_id}@donors.example",
+                name or donor_id,
+            )
             self.donors[donor_id] = known
         return known
 
@@ -93,17 +107,23 @@ class ScenarioPlayer:
                     at, donor, detail.campaign, detail.ward, detail.amount_pence, detail.currency
                 )
             case "renew":
-                return self.world.renew(at, detail.donor)
+                return self.world.renew(at, self.donor_prefix + detail.donor)
             case "renewal_fails":
-                return self.world.renewal_fails(at, detail.donor)
+                return self.world.renewal_fails(at, self.donor_prefix + detail.donor)
             case "cancel":
-                return self.world.cancel(at, detail.donor)
+                return self.world.cancel(at, self.donor_prefix + detail.donor)
             case "refund":
-                return self.world.refund(at, detail.donor, detail.payment, detail.amount_pence)
+                return self.world.refund(
+                    at, self.donor_prefix + detail.donor, detail.payment, detail.amount_pence
+                )
             case "dispute_opened":
-                return self.world.dispute_opened(at, detail.donor, detail.payment)
+                return self.world.dispute_opened(
+                    at, self.donor_prefix + detail.donor, detail.payment
+                )
             case "dispute_closed":
-                return self.world.dispute_closed(at, detail.donor, detail.payment, detail.outcome)
+                return self.world.dispute_closed(
+                    at, self.donor_prefix + detail.donor, detail.payment, detail.outcome
+                )
         raise ScenarioError(f"no Stripe events for {step.action}")
 
     def _play(self, step: Step) -> None:
