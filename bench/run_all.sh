@@ -46,6 +46,14 @@ out=bench/RESULTS.md
   echo
   echo "![payout scaling](payout_scaling.png)"
   echo
+  echo "## Webhook to the live page (\`uv run python -m bench.live_page_latency 100\`)"
+  echo
+  echo '```'
+  uv run python -m bench.live_page_latency 100
+  echo '```'
+  echo
+  echo "![live page latency](live_page_latency.png)"
+  echo
   echo "## Asset sizes, zipped, arm64 (\`uv run python scripts/asset_sizes.py\`)"
   echo
   echo '```'
