@@ -330,6 +330,9 @@ ABORT_INCOMPLETE_UPLOAD_DAYS = 7
 LOG_RETENTION = {"dev": "TWO_WEEKS", "prod": "ONE_YEAR"}  # aws_logs.RetentionDays names
 ALARM_PERIOD_MINUTES = 5
 NOT_RECONCILED_METRIC = "EventsNotReconciled"  # functions/reconcile/run.py (Powertools metric)
+# functions/donations/receive.py counts each answer `WebhookAnswered<status>`: a 503 is the
+# events queue or the webhook signing secret failing (Stripe sends the event again).
+WEBHOOK_UNAVAILABLE_METRIC = "WebhookAnswered503"
 
 # --- stack outputs (read by shared/wardfund/cli/target.py: STACK_OUTPUTS) -------------------
 OUTPUT_TABLE_NAME = "TableName"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -44,7 +45,10 @@ def handler(event: APIGatewayProxyEventV2, context: LambdaContext) -> dict[str, 
     else:
         signature = event.headers.get("stripe-signature")
         reply = accept_webhook(raw, signature, verifier(), event_queue())
-    logger.info(
+    # A 5xx is wardfund's own trouble (its queue, its secret): logged as an error, counted
+    # (WebhookAnswered503, alarmed: WebhookUnavailable); Stripe sends the event again.
+    log = logger.error if reply.status >= HTTPStatus.INTERNAL_SERVER_ERROR else logger.info
+    log(
         "webhook answered",
         status=reply.status,
         stripe_event_id=reply.event_id,

@@ -8,6 +8,7 @@ import jsii
 from aws_cdk import aws_apigateway as apigw_v1
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -61,6 +62,16 @@ class DonationsApi(Construct):
     def webhook_url(self) -> str:
         """What to register in Stripe as the webhook endpoint (a stack output)."""
         return f"{self.api.api_endpoint}{c.WEBHOOK_PATH}"
+
+    def unavailable_metric(self) -> cloudwatch.Metric:
+        """Webhooks answered 503: the events queue or the signing secret failed (a Powertools
+        metric of the receive function, so it carries the `service` dimension)."""
+        return cloudwatch.Metric(
+            namespace=c.POWERTOOLS_METRICS_NAMESPACE,
+            metric_name=c.WEBHOOK_UNAVAILABLE_METRIC,
+            dimensions_map={"service": c.POWERTOOLS_SERVICE_NAME},
+            statistic=cloudwatch.Stats.SUM,
+        )
 
     def _build_receive_function(
         self,

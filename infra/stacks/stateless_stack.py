@@ -133,6 +133,12 @@ class StatelessStack(Stack):
             "the weekly reconciliation left Stripe events unapplied (waiting for another event, "
             "or unreadable); see the Reconcile function's log",
         )
+        self.monitoring.watch_metric(
+            "WebhookUnavailable",
+            self.api.unavailable_metric(),
+            "Stripe webhooks were answered 503: the events queue or the webhook signing secret "
+            "failed, or the secret is not set (Stripe sends them again); see the Receive log",
+        )
         self.monitoring.watch_application_metrics()
         self.monitoring.watch_metric(
             "PayoutRunLate",

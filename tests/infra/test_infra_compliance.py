@@ -188,7 +188,8 @@ def test_alarm_on_every_dlq_every_function_and_unreconciled_events(synth: Synthe
         ]
         # + PayoutRunLate (tests/infra/test_infra_payout_fanout.py),
         # + EventsNotReconciled and the application metrics (tests/infra/test_infra_alarms.py)
-        assert len(alarms) == len(dlqs) + len(functions) + 1 + 1 + 4
+        # + WebhookUnavailable (webhooks answered 503)
+        assert len(alarms) == len(dlqs) + len(functions) + 1 + 1 + 4 + 1
         for alarm in alarms:
             assert alarm["AlarmActions"] == [topic]
             assert alarm["OKActions"] == [topic]
@@ -212,6 +213,16 @@ def test_alarm_on_every_dlq_every_function_and_unreconciled_events(synth: Synthe
         assert not_reconciled["Namespace"] == "Wardfund"
         assert not_reconciled["Dimensions"] == [{"Name": "service", "Value": "wardfund"}]
         assert not_reconciled["Statistic"] == "Sum"
+        # webhooks answered 503: the queue or the signing secret failed (issue 13, item 11)
+        (unavailable,) = [a for a in alarms if a["MetricName"] == "WebhookAnswered503"]
+        assert unavailable["Namespace"] == "Wardfund"
+        assert unavailable["Dimensions"] == [{"Name": "service", "Value": "wardfund"}]
+        assert unavailable["Statistic"] == "Sum"
+
+
+def test_receive_counts_each_answer_by_status_as_the_alarm_watches() -> None:
+    source = (REPO_ROOT / "functions" / "donations" / "receive.py").read_text()
+    assert 'f"WebhookAnswered{reply.status}"' in source
 
 
 def test_reconcile_emits_the_metric_the_alarm_watches() -> None:

@@ -6,9 +6,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from wardfund.services.accept_webhook import Unavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
+
+
+def _code(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code") or "ClientError")
+    return type(error).__name__
 
 
 class SqsEventQueue:
@@ -23,14 +32,19 @@ class SqsEventQueue:
         )
 
     def send(self, body: str, event_id: str, event_type: str) -> None:
-        self.client.send_message(
-            QueueUrl=self.queue_url,
-            MessageBody=body,
-            MessageAttributes={
-                "event_id": {"DataType": "String", "StringValue": event_id},
-                "event_type": {"DataType": "String", "StringValue": event_type},
-            },
-        )
+        """Queues the event; Unavailable when SQS does not take it (after botocore's retries),
+        so the webhook answers 503 and Stripe sends the event again."""
+        try:
+            self.client.send_message(
+                QueueUrl=self.queue_url,
+                MessageBody=body,
+                MessageAttributes={
+                    "event_id": {"DataType": "String", "StringValue": event_id},
+                    "event_type": {"DataType": "String", "StringValue": event_type},
+                },
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise Unavailable(f"the events queue did not take it ({_code(error)})") from error
 
 
 class SqsDeadLetters:

@@ -12,7 +12,14 @@ from collections.abc import Callable
 import stripe
 
 from wardfund.adapters.stripe_amounts import event_amount_problem
-from wardfund.services.accept_webhook import InvalidPayload, InvalidSignature, VerifiedEvent
+from wardfund.services.accept_webhook import (
+    InvalidPayload,
+    InvalidSignature,
+    Unavailable,
+    VerifiedEvent,
+)
+
+SIGNING_SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix
 
 
 class StripeWebhookVerifier:
@@ -21,6 +28,22 @@ class StripeWebhookVerifier:
     def __init__(self, secret: Callable[[], str], tolerance_seconds: int) -> None:
         self._secret = secret
         self._tolerance = tolerance_seconds
+
+    def _signing_secret(self) -> str:
+        """The endpoint's secret; Unavailable (a 503, Stripe sends again) when Secrets Manager
+        fails or the secret holds no signing secret yet, so nothing is refused as unsigned."""
+        try:
+            secret = self._secret()
+        except Exception as error:  # Powertools wraps every failure in GetParameterError
+            raise Unavailable(
+                f"the webhook signing secret could not be read ({type(error).__name__})"
+            ) from error
+        if not secret.startswith(SIGNING_SECRET_PREFIX):
+            raise Unavailable(
+                "the webhook signing secret holds no whsec_ secret (still the placeholder "
+                "CloudFormation created?)"
+            )
+        return secret
 
     def verify(self, raw_body: bytes, signature: str | None) -> VerifiedEvent:
         if not signature:
@@ -31,7 +54,7 @@ class StripeWebhookVerifier:
             raise InvalidPayload("body is not UTF-8") from error
         try:
             stripe.WebhookSignature.verify_header(
-                payload, signature, self._secret(), self._tolerance
+                payload, signature, self._signing_secret(), self._tolerance
             )
         except stripe.SignatureVerificationError as error:
             raise InvalidSignature(str(error.user_message or "signature does not match")) from error

@@ -98,7 +98,11 @@ class WebhookServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 event = api_gateway_event("POST", self.path, dict(self.headers.items()), body)
-                reply = invoke(event, LocalLambdaContext("wardfund-receive"))
+                try:
+                    reply = invoke(event, LocalLambdaContext("wardfund-receive"))
+                except Exception:  # a function error: API Gateway answers 500, as here
+                    self._answer(500, {"message": "Internal Server Error"})
+                    return
                 self._answer(reply["statusCode"], json.loads(reply.get("body") or "{}"))
 
             def do_GET(self) -> None:

@@ -23,6 +23,12 @@ class InvalidPayload(Exception):
     """Signed, but not a Stripe event wardfund can read."""
 
 
+class Unavailable(Exception):
+    """Something the webhook needs did not answer or is not set up (the signing secret, the
+    events queue): the event is neither refused nor taken. Stripe is told 503 and sends it
+    again later; nothing is acknowledged that was not queued."""
+
+
 @dataclass(frozen=True)
 class VerifiedEvent:
     event_id: str
@@ -59,6 +65,8 @@ def accept_webhook(
         return WebhookReply(400, f"signature rejected: {error}")
     except InvalidPayload as error:
         return WebhookReply(400, f"payload rejected: {error}")
+    except Unavailable as error:
+        return WebhookReply(503, f"not accepted, send again later: {error}")
     if not worth_queueing(event.event_type, event.object_mode):
         return WebhookReply(200, "ignored: not an event wardfund counts", event.event_id)
     if event.api_version != PINNED_API_VERSION:
@@ -70,5 +78,8 @@ def accept_webhook(
             event.event_id,
             version_refused=True,
         )
-    queue.send(raw_body.decode("utf-8"), event.event_id, event.event_type)
+    try:
+        queue.send(raw_body.decode("utf-8"), event.event_id, event.event_type)
+    except Unavailable as error:
+        return WebhookReply(503, f"not queued, send again later: {error}", event.event_id)
     return WebhookReply(200, "queued", event.event_id, queued=True)
