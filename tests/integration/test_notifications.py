@@ -214,7 +214,7 @@ def test_each_statement_csv_parses_and_its_lines_sum_to_the_payout(
         assert total == Decimal(payout["amount_pence"]) / 100
 
 
-def test_the_national_summary_carries_the_bank_file_when_campaigns_are_paid_by_bank(
+def test_the_national_summary_names_the_bank_transfers_without_attaching_files(
     demo_emails: tuple[dict[str, Any], list[SentEmail]],
 ) -> None:
     _, emails = demo_emails
@@ -222,9 +222,9 @@ def test_the_national_summary_carries_the_bank_file_when_campaigns_are_paid_by_b
     assert len(summaries) == 2  # one per payout run
     for sent in summaries:
         assert sent.to == (FINANCE,)
-        filename, text = csv_attachment(sent.mime)
-        assert filename.startswith("payout-run-")
-        assert "bank_details_reference" in text.splitlines()[0]
+        # linked, not attached: the bank files hold whole account numbers
+        assert not [part for part in sent.mime.walk() if part.get_filename()]
+        assert "Bank transfers" in sent.html
 
 
 # ----------------------------------------------------------------------------- alerts

@@ -17,9 +17,12 @@ from typing import Any
 import boto3
 import pytest
 
+from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
+from wardfund.adapters.dynamodb.bank_details_store import DynamoBankDetailsStore
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
 from wardfund.adapters.dynamodb.table import Table
+from wardfund.adapters.kms_bank_details import KmsBankDetails
 from wardfund.adapters.s3_bank_files import bank_file_key
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
@@ -28,6 +31,7 @@ from wardfund.domain.payouts import payout_id
 from wardfund.local.runtime import apply_environment
 from wardfund.local.stack import LocalStack
 from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.services.bank_details import approve_change, request_change
 from wardfund.services.campaigns import register_campaign
 
 GIFT_AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)
@@ -174,30 +178,35 @@ def test_connect_campaign_gets_a_transfer_keyed_by_its_payout_id(
 
 
 def test_campaign_without_connect_gets_a_row_in_the_bank_file(stack: LocalStack) -> None:
-    # Given a campaign paid by bank transfer, owed £16
+    # Given a campaign paid by bank transfer, owed £16, whose bank details two people set
     campaign = register(stack, bank_reference="BANK-REF-42")
+    store, audit = DynamoBankDetailsStore(table(stack)), DynamoAuditLog(table(stack))
+    request_change(
+        store, DynamoCampaignStore(table(stack)), KmsBankDetails(), audit, None,
+        campaign_id=campaign.campaign_id, account_name="Leeds Central", sort_code="089999",
+        account_number="66374958", by="treasurer", at=GIFT_AT,
+    )  # fmt: skip
+    approve_change(store, audit, campaign_id=campaign.campaign_id, by="finance", at=GIFT_AT)
     give(stack, StripeWorld(), GIFT_AT, campaign, 2000)
     before = len(stack.stripe.transfers())
 
     # When the payout run fires
     result = stack.fire_payout_schedule(RUN_1)
 
-    # Then the run's CSV in the bank-files bucket has one row paying it £16
+    # Then the run's Bankline file in the bank-files bucket has one row paying it £16
     assert stack.resources is not None
     key = bank_file_key(RUN_1)
     assert result["bank_file"] == f"s3://{stack.resources.bank_files_bucket}/{key}"
     body = boto3.client("s3").get_object(Bucket=stack.resources.bank_files_bucket, Key=key)
-    rows = list(csv.DictReader(io.StringIO(body["Body"].read().decode())))
+    rows = list(csv.reader(io.StringIO(body["Body"].read().decode())))
     assert len(rows) == 1
     row = rows[0]
-    assert row["campaign_id"] == campaign.campaign_id
-    assert (row["amount_pence"], row["amount_gbp"]) == ("1600", "16.00")
-    assert row["bank_details_reference"] == "BANK-REF-42"
-    assert row["payout_id"] == payout_id(campaign.campaign_id, RUN_1)
+    assert (row[16], row[24], row[30]) == ("16.00", "089999", "66374958")
     # And no Stripe transfer was made; the payout awaits the bank transfer
     assert len(stack.stripe.transfers()) == before
     (item,) = payout_items(stack, campaign)
-    assert (item["status"], item["reference"]) == ("awaiting_bank_transfer", row["reference"])
+    assert (item["status"], item["reference"]) == ("awaiting_bank_transfer", row[36])
+    assert item["payout_id"] == payout_id(campaign.campaign_id, RUN_1)
 
 
 # ----------------------------------------------------------------------------- failures

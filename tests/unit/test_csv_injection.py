@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from wardfund.adapters.s3_bank_files import render_bank_file
 from wardfund.domain.account_report import CampaignReport, ReportEntry, build_report
+from wardfund.domain.bank_details import scheme_text
+from wardfund.domain.bank_files import BankPayment, NationalAccount, render_bankline_csv
 from wardfund.domain.campaign import Campaign, CampaignType
 from wardfund.domain.donor_report import DonorSummary
 from wardfund.domain.facts import Donor
@@ -79,11 +80,12 @@ def _checks(text: str) -> str:
 
 
 def _bank(text: str) -> str:
-    row = {
-        "payout_id": "p1", "campaign_id": "c", "payee": text, "bank_details_reference": text,
-        "amount_pence": "1600", "amount_gbp": "16.00", "reference": text,
-    }  # fmt: skip
-    return render_bank_file([row])
+    """The run's bank file (a Bankline import): names and references are Bacs text, so an
+    attack is not kept as it is but cannot start a cell either."""
+    payment = BankPayment(
+        "c", "p1", scheme_text(text), "089999", "66374958", 1600, scheme_text(f"WF {text}")
+    )
+    return render_bankline_csv([payment], NationalAccount(), date(2026, 6, 15))
 
 
 WRITERS: dict[str, Callable[[str], str]] = {
@@ -93,7 +95,6 @@ WRITERS: dict[str, Callable[[str], str]] = {
     "report --all csv": lambda t: formats.summary_csv([_report(t, t)]),
     "xero": lambda t: formats.report_xero([_report(t, t), _report("b", t)]),
     "quickbooks": lambda t: formats.report_quickbooks([_report(t, t), _report("b", t)]),
-    "bank file": _bank,
 }
 
 
@@ -121,8 +122,15 @@ def test_negative_amounts_stay_numbers() -> None:
     summary = list(csv.DictReader(io.StringIO(formats.summary_csv([_report("c", "Hyde")]))))
     assert summary[0]["campaign_share"] == "3.00"
     assert summary[0]["national_share"] == "2.00"
-    bank = list(csv.DictReader(io.StringIO(_bank("Leeds Central"))))
-    assert bank[0]["amount_gbp"] == "16.00"
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_the_bank_file_has_no_cell_a_spreadsheet_would_run(attack: str) -> None:
+    text = _bank(attack)
+    assert live_formulas(text) == [], text
+    cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "16.00" in cells
 
 
 def test_one_writer_decides_what_a_cell_may_be() -> None:

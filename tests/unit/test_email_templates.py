@@ -3,6 +3,7 @@ is escaped, has no scripts, and the campaign's name is in the statement's subjec
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -21,12 +22,14 @@ from tests.unit.test_statement import (
     REFUND,
 )
 from wardfund.adapters.email_templates import JinjaRenderer
+from wardfund.domain.bank_details import Shown
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.facts import Donor
 from wardfund.domain.figures import CampaignFigures
 from wardfund.domain.notices import (
     AlertKind,
     AlertRaised,
+    BankDetailsChanged,
     EmailKind,
     PaymentRecorded,
     RenewalFailed,
@@ -36,6 +39,7 @@ from wardfund.domain.payouts import LedgerLine
 from wardfund.domain.postings import Allocation, Payment, PaymentKind, SuspenseReason
 from wardfund.domain.run_report import CampaignRunLine, RunReport
 from wardfund.domain.suspense import SuspenseItem
+from wardfund.services.compose_bank_emails import compose_bank_details_changed
 from wardfund.services.compose_donor_emails import compose_payment_failed, compose_thanks
 from wardfund.services.compose_national_emails import compose_alert, compose_summary
 from wardfund.services.compose_statement import compose_statement
@@ -161,6 +165,22 @@ KINDS = {
         ),
         ["£7.00", "nowhere"],
     ),
+    EmailKind.BANK_DETAILS_CHANGED: (
+        lambda: compose_bank_details_changed(
+            BankDetailsChanged(
+                "bc-1",
+                "leeds-central",
+                AT,
+                Shown("Leeds Central", "089999", "4958"),
+                Shown("Leeds Central", "202959", "8472"),
+                "T. Reasurer",
+                "A. Jones",
+            ),
+            LEEDS,
+            CONTEXT,
+        ),
+        ["Leeds Central", "08-99-99", "••••4958", "••••8472", "A. Jones", "fraud"],
+    ),
     EmailKind.PAYMENT_FAILED: (
         lambda: compose_payment_failed(
             RenewalFailed(
@@ -206,9 +226,39 @@ def test_the_statement_subject_names_the_campaign_and_the_csv_is_attached() -> N
         assert "WFDUE Due from wardfund" in said
 
 
-def test_the_national_summary_attaches_the_bank_file_when_someone_is_paid_by_bank() -> None:
+def test_the_national_summary_links_the_bank_files_and_says_what_to_check() -> None:
+    # A run from before the bank files had a summary: named, not attached
     composed = compose_summary(RunSummarised(REPORT), FakeReader(), FakeBankFiles(), CONTEXT)
-    assert [a.filename for a in composed.attachments] == ["payout-run.csv"]
+    assert composed.attachments == ()
+    # A run with its summary beside the Bankline file: linked, listed, and a checklist
+    summary = {
+        "payment_date": "2026-06-08", "bacs_arrives": "2026-06-10", "count": 1,
+        "total_pence": 2000, "debit_account": "60-16-13 ••••6819",
+        "files": {"bankline": "x-bankline.csv", "standard18": "x-bacs18.txt"},
+        "payments": [{
+            "payee_name": "OXFORD EAST", "sort_code": "202959", "account": "••••8472",
+            "reference": "WF260608OXFORDEAST", "amount_pence": 2000,
+            "details_changed_at": "2026-06-01T09:00:00.000000Z",
+        }],
+        "missing": [],
+    }  # fmt: skip
+
+    class WithSummary(FakeBankFiles):
+        def read(self, location: str) -> bytes:
+            assert location.endswith("-summary.json")
+            return json.dumps(summary).encode()
+
+    report = replace(REPORT, bank_file="s3://b/bank-transfers/2026-06-08/x-bankline.csv")
+    composed = compose_summary(RunSummarised(report), FakeReader(), WithSummary(), CONTEXT)
+    assert composed.attachments == ()
+    rendered = JinjaRenderer().render(EmailKind.NATIONAL_SUMMARY, composed.view)
+    for text in (rendered.text, text_of(rendered.html)):
+        assert "x-bankline.csv" in text
+        assert "x-bacs18.txt" in text
+        assert "20-29-59 ••••8472" in text
+        assert "changed" in text.lower()  # changed a week before the run: flagged
+        assert "Monday 8 June 2026" in text
+        assert "60-16-13 ••••6819" in text
 
 
 def test_names_from_outside_are_escaped_in_html() -> None:

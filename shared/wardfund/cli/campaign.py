@@ -1,4 +1,5 @@
-"""`wardfund campaign add|update|show|list|launch-event|withdraw|import|export`."""
+"""`wardfund campaign add|update|show|list|launch-event|withdraw|import|export`, and
+`campaign bank ...` (cli/bank_details.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from wardfund.cli.bank_details import app as bank_app
 from wardfund.cli.campaign_yaml import CampaignRecord, check_email, dump_campaigns, load_campaigns
 from wardfund.cli.common import (
     CommandError,
@@ -41,6 +43,7 @@ from wardfund.domain.setting_words import (
 app = typer.Typer(
     help="Campaigns in the agreement: settings, launch event, withdrawal.", no_args_is_help=True
 )
+app.add_typer(bank_app, name="bank")
 
 NONE = "none"  # clears an optional setting in `update`
 NameOpt = Annotated[str | None, typer.Option("--name", help="The campaign's name.")]

@@ -23,6 +23,15 @@ EXAMPLES: dict[str, str] = {
     "campaign withdraw": "wardfund campaign withdraw leeds-central --at 2026-09-30 --local",
     "campaign export": "wardfund campaign export -o campaigns.yaml --local",
     "campaign import": "wardfund campaign import campaigns.yaml --local",
+    "campaign bank": "wardfund campaign bank show leeds-central --local",
+    "campaign bank set": 'wardfund campaign bank set leeds-central --account-name "Leeds Central" '
+    '--sort-code 08-99-99 --by "T. Reasurer" --local',
+    "campaign bank approve": 'wardfund campaign bank approve leeds-central --by "A. Jones" --local',
+    "campaign bank reject": 'wardfund campaign bank reject leeds-central --reason "not asked for" '
+    "--local",
+    "campaign bank show": "wardfund campaign bank show leeds-central --local",
+    "campaign bank export": "wardfund campaign bank export -o bank-details.csv --stage prod",
+    "campaign bank files": "wardfund campaign bank files 2026-06-15 --to ~/payments --stage prod",
     "invoice submit": 'wardfund invoice submit leeds-central --supplier "Hall" --amount 450 '
     "--file hall.pdf --local",
     "invoice approve": "wardfund invoice approve li-0123456789 --by national-finance --local",

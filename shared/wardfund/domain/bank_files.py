@@ -88,11 +88,27 @@ class BankFileNames:
 
     @property
     def bankline(self) -> str:
-        return f"{self.folder}/{self.stem}-bankline.csv"
+        return f"{self.folder}/{self.stem}{BANKLINE_SUFFIX}"
+
+    @property
+    def summary(self) -> str:
+        return f"{self.folder}/{self.stem}{SUMMARY_SUFFIX}"
 
     @property
     def standard18(self) -> str:
         return f"{self.folder}/{self.stem}-bacs18.txt"
+
+
+BANKLINE_SUFFIX, SUMMARY_SUFFIX = "-bankline.csv", "-summary.json"
+
+
+def summary_location(location: str) -> str | None:
+    """The summary beside a run's bank file (None for a file from before it had one)."""
+    if location.endswith(SUMMARY_SUFFIX):
+        return location
+    if location.endswith(BANKLINE_SUFFIX):
+        return location.removesuffix(BANKLINE_SUFFIX) + SUMMARY_SUFFIX
+    return None
 
 
 def bank_file_names(run_at: datetime) -> BankFileNames:
@@ -274,5 +290,6 @@ __all__ = [
     "bank_file_names",
     "render_bankline_csv",
     "render_standard18",
+    "summary_location",
     "volume_serial",
 ]

@@ -2,9 +2,9 @@
 
 The ledger and the payout run write, in the same transactions as the money, the records
 that mean "an email is due" (a payment, a finished payout, an alert, a run summary, a
-failed renewal). Each such change arrives here as one of the types below; `emails_due`
-says, without any I/O, who gets which email. Each email's `request_id` is stable, so a
-change seen twice never sends the same email twice.
+failed renewal, a change of a campaign's bank details). Each such change arrives here as
+one of the types below; `emails_due` says, without any I/O, who gets which email. Each
+email's `request_id` is stable, so a change seen twice never sends the same email twice.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from wardfund.domain.bank_details import Shown
 from wardfund.domain.calendar import utc_key
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.facts import Donor
@@ -29,6 +30,7 @@ class EmailKind(StrEnum):
     NATIONAL_SUMMARY = "national_summary"
     ALERT = "alert"
     PAYMENT_FAILED = "payment_failed"
+    BANK_DETAILS_CHANGED = "bank_details_changed"
 
 
 class AlertKind(StrEnum):
@@ -85,7 +87,28 @@ class RunSummarised:
     revision: str = ""  # empty for the first summary of a run; set when a retry changes it
 
 
-Change = PaymentRecorded | PayoutCompleted | AlertRaised | RenewalFailed | RunSummarised
+@dataclass(frozen=True)
+class BankDetailsChanged:
+    """A campaign's bank details changed (a second person approved the change): every
+    treasurer and national finance are told, so a change nobody asked for is seen."""
+
+    change_id: str
+    campaign_id: str
+    at: datetime
+    now: Shown
+    was: Shown | None
+    requested_by: str
+    approved_by: str
+
+
+Change = (
+    PaymentRecorded
+    | PayoutCompleted
+    | AlertRaised
+    | RenewalFailed
+    | RunSummarised
+    | BankDetailsChanged
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +185,17 @@ def _payment_failed(change: RenewalFailed, policy: NoticePolicy) -> list[EmailDu
     ]
 
 
+def _bank_details_changed(
+    change: BankDetailsChanged, campaign: Campaign | None, policy: NoticePolicy
+) -> list[EmailDue]:
+    kind = EmailKind.BANK_DETAILS_CHANGED
+    to = [*(campaign.treasurer_emails if campaign else ()), policy.national_finance_email]
+    return [
+        EmailDue(kind, f"{kind}:{change.change_id}:{recipient_tag(address)}", address)
+        for address in _unique(tuple(to))
+    ]
+
+
 def summary_request_id(change: RunSummarised) -> str:
     base = f"{EmailKind.NATIONAL_SUMMARY}:{utc_key(change.report.run_at)}"
     return f"{base}:{change.revision}" if change.revision else base
@@ -180,3 +214,5 @@ def emails_due(change: Change, campaign: Campaign | None, policy: NoticePolicy) 
             return _payment_failed(change, policy)
         case RunSummarised():
             return _to_finance(EmailKind.NATIONAL_SUMMARY, summary_request_id(change), policy)
+        case BankDetailsChanged():
+            return _bank_details_changed(change, campaign, policy)

@@ -12,6 +12,7 @@ from dataclasses import replace
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.notices import (
     AlertRaised,
+    BankDetailsChanged,
     Change,
     EmailDue,
     EmailKind,
@@ -22,6 +23,7 @@ from wardfund.domain.notices import (
     RunSummarised,
     emails_due,
 )
+from wardfund.services.compose_bank_emails import compose_bank_details_changed
 from wardfund.services.compose_donor_emails import compose_payment_failed, compose_thanks
 from wardfund.services.compose_national_emails import compose_alert, compose_summary
 from wardfund.services.compose_statement import compose_statement
@@ -38,7 +40,7 @@ def _campaign_id(change: Change) -> str | None:
     match change:
         case PaymentRecorded():
             return change.payment.campaign_id
-        case PayoutCompleted() | RenewalFailed():
+        case PayoutCompleted() | RenewalFailed() | BankDetailsChanged():
             return change.campaign_id
     return None
 
@@ -58,6 +60,8 @@ def _compose(
             return compose_alert(change, context)
         case RenewalFailed():
             return compose_payment_failed(change, campaign, context)
+        case BankDetailsChanged():
+            return compose_bank_details_changed(change, campaign, context)
 
 
 def _outgoing(due: EmailDue, composed: Composed, ports: NotificationPorts) -> OutgoingEmail:
