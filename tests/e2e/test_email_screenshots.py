@@ -130,3 +130,58 @@ def test_each_kind_renders_in_chromium_with_its_key_figures(
         assert figure in text, f"{figure!r} not on the rendered {name}"
     assert shot.png.stat().st_size > 10_000
     assert shot.height > 400
+
+
+def test_bank_details_changed_renders_in_chromium_masked(tmp_path: Path) -> None:
+    """Not in the demo story: a change of bank details asked for by one person and approved
+    by another on the embedded stack, as `wardfund campaign bank set|approve` make it."""
+    from datetime import UTC, datetime
+
+    from wardfund.adapters.dynamodb.audit_log import DynamoAuditLog
+    from wardfund.adapters.dynamodb.bank_details_store import DynamoBankDetailsStore
+    from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
+    from wardfund.adapters.dynamodb.table import Table
+    from wardfund.adapters.kms_bank_details import KmsBankDetails
+    from wardfund.domain.campaign import Campaign
+    from wardfund.services.bank_details import approve_change, request_change
+    from wardfund.services.campaigns import register_campaign
+
+    if find_browser() is None:
+        if os.environ.get("WARDFUND_REQUIRE_CHROMIUM"):
+            pytest.fail("chromium is required here: run scripts/bootstrap")
+        pytest.skip("no chromium on this machine (scripts/bootstrap installs it)")
+    at = datetime(2026, 6, 10, 9, 30, tzinfo=UTC)
+    with LocalStack() as stack:
+        resources = stack.provision(f"{PREFIX}-bank")
+        table = Table(resources.table_name)
+        campaigns, store, audit = (
+            DynamoCampaignStore(table), DynamoBankDetailsStore(table), DynamoAuditLog(table)
+        )  # fmt: skip
+        register_campaign(
+            campaigns,
+            Campaign("leeds-central", "Leeds Central", ("treasurer@leeds-central.example",)),
+            by="national",
+        )
+        for sort_code, account, asked, approved in (
+            ("08-99-99", "66374958", "T. Reasurer", "A. Jones"),
+            ("20-29-59", "63748472", "T. Reasurer", "B. Singh"),
+        ):
+            request_change(
+                store, campaigns, KmsBankDetails(), audit, None, campaign_id="leeds-central",
+                account_name="Leeds Central Campaign", sort_code=sort_code,
+                account_number=account, by=asked, at=at, change_id=f"bc-{account[-4:]}",
+            )  # fmt: skip
+            approve_change(store, audit, campaign_id="leeds-central", by=approved, at=at)
+        stack.drain_notifications()
+        emails = [e for e in stack.sent_emails() if e.kind == "bank_details_changed"]
+    latest = [
+        e for e in emails if "8472" in e.html and e.to == ("treasurer@leeds-central.example",)
+    ]
+    assert latest
+    pages = write_outbox(latest, tmp_path)
+    shot = screenshot(pages[0], SCREENSHOTS / "bank_details_changed.png")
+    text = " ".join(shot.text.split())
+    for figure in ("Leeds Central", "20-29-59", "••••8472", "••••4958", "B. Singh", "fraud"):
+        assert figure in text, figure
+    assert "63748472" not in text
+    assert shot.png.stat().st_size > 10_000

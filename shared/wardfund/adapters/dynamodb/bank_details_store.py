@@ -147,7 +147,7 @@ class DynamoBankDetailsStore:
         }
         notice = {
             "PK": ALERT_PK,
-            "SK": f"{utc_key(at)}#{CHANGED_KIND}#{change.campaign_id}",
+            "SK": f"{utc_key(at)}#{CHANGED_KIND}#{change.campaign_id}#{change.change_id}",
             "kind": CHANGED_KIND,
             "at": utc_key(at),
             "campaign_id": change.campaign_id,
