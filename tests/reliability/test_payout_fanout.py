@@ -21,8 +21,8 @@ from wardfund.adapters.dynamodb.payout_store import DynamoPayoutStore
 from wardfund.adapters.dynamodb.records import run_report_from
 from wardfund.adapters.dynamodb.table import RUNS_PK, Table
 from wardfund.adapters.payout_task_records import task_body
-from wardfund.adapters.s3_bank_files import bank_file_key
 from wardfund.adapters.sqs_payout_tasks import SqsPayoutTasks
+from wardfund.domain.bank_files import bank_file_names
 from wardfund.domain.calendar import LONDON, utc_key
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.payout_run import Settled, Settlement
@@ -86,9 +86,11 @@ def versioned(stack: LocalStack) -> LocalStack:
 
 
 def _bank_file_versions(stack: LocalStack) -> int:
+    """Versions of the run's bank-file summary, written whether or not any campaign paid by
+    bank has approved details (these have none, so the payment files are not written)."""
     assert stack.resources is not None
     listed = boto3.client("s3").list_object_versions(
-        Bucket=stack.resources.bank_files_bucket, Prefix=bank_file_key(RUN)
+        Bucket=stack.resources.bank_files_bucket, Prefix=bank_file_names(RUN).summary
     )
     return len(listed.get("Versions", []))
 
