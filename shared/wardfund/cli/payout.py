@@ -58,6 +58,7 @@ def preview(at: AtOpt = None, as_json: JsonOpt = False, *, connect: Connect) -> 
     """What the run at that time would pay each campaign, how, and why; nothing is paid."""
     from wardfund.adapters.dynamodb.payout_store import DynamoPayoutStore
     from wardfund.adapters.stripe_gateway import StripeTransfers
+    from wardfund.services.ports import TransferFailed
     from wardfund.services.preview_payouts import preview_payouts
 
     with command_errors():
@@ -66,8 +67,13 @@ def preview(at: AtOpt = None, as_json: JsonOpt = False, *, connect: Connect) -> 
         client: list[Any] = []
 
         def stripe_client() -> Any:
+            """The operator key's client; a key that cannot be had leaves the balance unread
+            (the preview is still made, saying why), as a Stripe that does not answer does."""
             if not client:
-                client.append(target.stripe())
+                try:
+                    client.append(target.stripe())
+                except RuntimeError as error:  # StripeKeyMissing, StripeKeyUnavailable
+                    raise TransferFailed(str(error)) from error
             return client[0]
 
         with working("reading the ledger"):
@@ -131,12 +137,22 @@ def preview(at: AtOpt = None, as_json: JsonOpt = False, *, connect: Connect) -> 
         out().print(note)
 
 
+RunAtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="TIME",
+        help="The run's time (ISO, London when no offset; default: now).",
+    ),
+]
+
+
 @app.command()
 def run(
     local: Annotated[
         bool, typer.Option("--local", help="On the running local stack (`local up`).")
     ] = False,
-    at: AtOpt = None,
+    at: RunAtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run the payout run on the local stack as the weekly schedule would at that time: each
@@ -149,7 +165,7 @@ def run(
                 "on a deployed stage the schedule runs payouts (Monday 06:00); give --local to "
                 "run one on the local stack, or see what it would pay: wardfund payout preview"
             )
-        run_at = _run_at(at)
+        run_at = (parse_time(at, what="--at") if at else now()).replace(microsecond=0)
         with working("running the payout run"):
             answer = control({"action": "payout_run", "at": run_at.isoformat()})
     if as_json:

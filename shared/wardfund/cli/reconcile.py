@@ -9,6 +9,7 @@ import typer
 
 from wardfund.cli.common import CommandError, command_errors, err, labelled, now, out, parse_time
 from wardfund.cli.options import JsonOption
+from wardfund.cli.progress import working
 from wardfund.cli.stack_options import Connect, stack_options
 from wardfund.cli.tables import columns, print_table
 from wardfund.domain.calendar import LONDON
@@ -66,13 +67,14 @@ def reconcile(
         if end is not None and end <= start:
             raise CommandError(f"--until ({end}) is not after --since ({start})")
         target = connect()
-        report = run(
-            StripeEventLog(target.stripe),
-            DynamoLedgerStore(target.table),
-            start,
-            end,
-            DynamoAlertStore(target.table),
-        )
+        with working("reading Stripe's events"):
+            report = run(
+                StripeEventLog(target.stripe),
+                DynamoLedgerStore(target.table),
+                start,
+                end,
+                DynamoAlertStore(target.table),
+            )
     if as_json:
         print(json.dumps(report_json(report), indent=2))
     else:
