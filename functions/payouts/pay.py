@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from wardfund.adapters.payout_task_records import task_from_body
 from wardfund.event_sources import PAYOUT_TASK_ATTEMPTS, PAYOUT_TASK_RETRY_SECONDS
 from wardfund.observability import logger, metrics
+from wardfund.services.connect_payouts import alert_if_connect_not_ready
 from wardfund.services.finish_payout_run import settle_campaign
 from wardfund.services.pay_campaign import TryAgain, pay_campaign
 from wardfund.tracing import tracer
@@ -45,6 +46,8 @@ def record_handler(record: SQSRecord) -> str:
             "payout task tried again", campaign=campaign_id, receives=receives, error=str(error)
         )
         raise
+    # paid by bank because its Stripe account cannot receive: national finance is told
+    alert_if_connect_not_ready(task, settlement, alert_store())
     report = settle_campaign(
         task.run_at, settlement, payout_runs(), payout_store(), bank_files(), alert_store()
     )

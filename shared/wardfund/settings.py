@@ -28,6 +28,7 @@ class Settings:
     payout_tasks_queue_url: str = ""  # SQS FIFO queue: one task per campaign of a payout run
     stripe_webhook_secret_name: str = ""  # Secrets Manager names, never the values
     stripe_api_key_secret_name: str = ""
+    stripe_connect_webhook_secret_name: str = ""  # the Connect endpoint's own signing secret
     stripe_api_base: str | None = None  # only for the local Stripe stand-in
     webhook_tolerance_seconds: int = 300
     payout_frequency: PayoutFrequency = "weekly"
@@ -42,6 +43,9 @@ class Settings:
     permissibility_thresholds_pence: tuple[int, ...] = (5000, 50000)
     privacy_notice_url: str = ""  # the donors' privacy notice: kit sheets and Payment Links
     live_page_url: str = ""  # the ward nights' live pages' base (`wardfund kit`)
+    # Where Stripe's onboarding sends a treasurer back: done, or the link expired or used
+    connect_return_url: str = ""
+    connect_refresh_url: str = ""
 
 
 def _env(name: str, default: str = "") -> str:
@@ -123,6 +127,7 @@ def get_settings() -> Settings:
         payout_tasks_queue_url=_env("PAYOUT_TASKS_QUEUE_URL"),
         stripe_webhook_secret_name=_env("STRIPE_WEBHOOK_SECRET_NAME"),
         stripe_api_key_secret_name=_env("STRIPE_API_KEY_SECRET_NAME"),
+        stripe_connect_webhook_secret_name=_env("STRIPE_CONNECT_WEBHOOK_SECRET_NAME"),
         stripe_api_base=_env("STRIPE_API_BASE") or None,
         webhook_tolerance_seconds=int(_env("WEBHOOK_TOLERANCE_SECONDS", "300")),
         payout_frequency=_frequency(_env("PAYOUT_FREQUENCY", "weekly")),
@@ -139,4 +144,6 @@ def get_settings() -> Settings:
         ),
         privacy_notice_url=_env("PRIVACY_NOTICE_URL"),
         live_page_url=_env("LIVE_PAGE_URL"),
+        connect_return_url=_env("CONNECT_RETURN_URL"),
+        connect_refresh_url=_env("CONNECT_REFRESH_URL"),
     )

@@ -185,3 +185,70 @@ def test_bank_details_changed_renders_in_chromium_masked(tmp_path: Path) -> None
         assert figure in text, figure
     assert "63748472" not in text
     assert shot.png.stat().st_size > 10_000
+
+
+def test_connect_onboarding_renders_in_chromium_with_the_link_and_its_expiry(
+    tmp_path: Path,
+) -> None:
+    """Not in the demo story: `wardfund campaign connect` on the embedded stack (issue 17)
+    creates the campaign's account in the Stripe stand-in and emails each treasurer the
+    onboarding link, which works once and for minutes."""
+    from datetime import UTC, datetime
+
+    from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
+    from wardfund.adapters.dynamodb.connect_store import DynamoConnectStore
+    from wardfund.adapters.dynamodb.table import Table
+    from wardfund.adapters.stripe_connect import StripeConnect
+    from wardfund.adapters.stripe_gateway import stripe_client
+    from wardfund.domain.campaign import Campaign
+    from wardfund.local.stack import STRIPE_API_KEY
+    from wardfund.services.campaigns import register_campaign
+    from wardfund.services.connect import connect_campaign
+
+    if find_browser() is None:
+        if os.environ.get("WARDFUND_REQUIRE_CHROMIUM"):
+            pytest.fail("chromium is required here: run scripts/bootstrap")
+        pytest.skip("no chromium on this machine (scripts/bootstrap installs it)")
+    at = datetime(2026, 6, 10, 9, 30, tzinfo=UTC)
+    with LocalStack() as stack:
+        resources = stack.provision(f"{PREFIX}-connect")
+        stack.connect.clock = lambda: at  # the same screenshot every run
+        stack.connect.base_url = lambda: "https://connect.stripe.example"
+        table = Table(resources.table_name)
+        campaigns = DynamoCampaignStore(table)
+        register_campaign(
+            campaigns,
+            Campaign(
+                "leeds-central",
+                "Leeds Central",
+                ("treasurer@leeds-central.example", "deputy@leeds-central.example"),
+            ),
+            by="national",
+        )
+        client = stripe_client(STRIPE_API_KEY, stack.stripe.url)
+        done = connect_campaign(
+            "leeds-central", campaigns=campaigns, records=DynamoConnectStore(table),
+            stripe=StripeConnect(lambda: client), refresh_url="https://wardfund.example/again",
+            return_url="https://wardfund.example/done", by="A. Jones", at=at,
+        )  # fmt: skip
+        stack.drain_notifications()
+        emails = [e for e in stack.sent_emails() if e.kind == "connect_onboarding"]
+    assert sorted(e.to[0] for e in emails) == [
+        "deputy@leeds-central.example",
+        "treasurer@leeds-central.example",
+    ]
+    mine = [e for e in emails if e.to == ("treasurer@leeds-central.example",)]
+    pages = write_outbox(mine, tmp_path)
+    shot = screenshot(pages[0], SCREENSHOTS / "connect_onboarding.png")
+    text = " ".join(shot.text.split())
+    for figure in (
+        "Leeds Central",
+        "Set up the Stripe account",
+        done.account_id,
+        "until 10:35",  # 09:30 UTC + 5 minutes, in London (BST)
+        "about 5 minutes",
+        "A. Jones",
+    ):
+        assert figure in text, figure
+    assert "https://connect.stripe.example/setup/e/" in mine[0].html
+    assert shot.png.stat().st_size > 10_000

@@ -4,8 +4,10 @@ payout task message, the run's plan items and its settlement items hold these.""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
+from wardfund.adapters.dynamodb.connect_store import connect_from, connect_values
 from wardfund.adapters.dynamodb.records import (
     campaign_from,
     campaign_values,
@@ -28,16 +30,20 @@ def task_values(task: PayoutTask) -> dict[str, Any]:
         "run_at": utc_key(task.run_at),
         "kind": task.kind,
         "campaign": campaign_values(task.campaign),
+        # what Stripe said of its account when the run was planned: it decides the method
+        "connect": connect_values(task.campaign.connect) if task.campaign.connect else None,
         "allowance": task.allowance,
     }
 
 
 def task_from(values: dict[str, Any]) -> PayoutTask:
     allowance = values.get("allowance")
+    connect = values.get("connect")
+    campaign = campaign_from(values["campaign"])
     return PayoutTask(
         run_at=parse_utc_key(values["run_at"]),
         kind=run_kind(values["kind"]),
-        campaign=campaign_from(values["campaign"]),
+        campaign=replace(campaign, connect=connect_from(connect)) if connect else campaign,
         allowance=None if allowance is None else int(allowance),
     )
 

@@ -25,6 +25,7 @@ from wardfund.cli.common import (
     pounds_to_pence,
     write_private,
 )
+from wardfund.cli.connect import connect_command
 from wardfund.cli.option_groups import options_from
 from wardfund.cli.options import JsonOption, OutputOption
 from wardfund.cli.stack_options import Connect, stack_and_actor_options, stack_options
@@ -44,6 +45,7 @@ app = typer.Typer(
     help="Campaigns in the agreement: settings, launch event, withdrawal.", no_args_is_help=True
 )
 app.add_typer(bank_app, name="bank")
+app.command("connect")(connect_command)  # issue 17: cli/connect.py
 
 NONE = "none"  # clears an optional setting in `update`
 NameOpt = Annotated[str | None, typer.Option("--name", help="The campaign's name.")]

@@ -23,6 +23,7 @@ EXAMPLES: dict[str, str] = {
     "campaign withdraw": "wardfund campaign withdraw leeds-central --at 2026-09-30 --local",
     "campaign export": "wardfund campaign export -o campaigns.yaml --local",
     "campaign import": "wardfund campaign import campaigns.yaml --local",
+    "campaign connect": "wardfund campaign connect leeds-central --local",
     "campaign bank": "wardfund campaign bank show leeds-central --local",
     "campaign bank set": 'wardfund campaign bank set leeds-central --account-name "Leeds Central" '
     '--sort-code 08-99-99 --by "T. Reasurer" --local',

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from wardfund.domain.calendar import london_date, require_aware, start_of_london_day
+from wardfund.domain.connect import ConnectStatus, receives_transfers
 from wardfund.domain.errors import InvalidCampaign
 from wardfund.domain.money import (
     BASIS_POINTS,
@@ -68,6 +69,9 @@ class Campaign:
     on_behalf_of: str | None = None  # name and address; the promoter's own when the same
     printer: str | None = None  # name and address of whoever prints the kit sheets
     version: int = field(default=0, compare=False)
+    # What Stripe last said of the connected account (domain/connect.py): not a setting,
+    # kept apart from them and written only by `campaign connect` and `account.updated`.
+    connect: ConnectStatus | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not SLUG.match(self.campaign_id):
@@ -100,6 +104,16 @@ class Campaign:
             require_aware(self.withdrawn_at)
         if not isinstance(self.campaign_type, CampaignType):
             object.__setattr__(self, "campaign_type", parse_campaign_type(self.campaign_type))
+
+    @property
+    def pays_by_transfer(self) -> bool:
+        """Whether the payout run pays it by Stripe transfer (else by the bank file)."""
+        return receives_transfers(self.connect_account_id, self.connect)
+
+    @property
+    def connect_not_ready(self) -> bool:
+        """It has a connected account that Stripe says cannot receive transfers now."""
+        return bool(self.connect_account_id) and not self.pays_by_transfer
 
     def imprint_missing(self) -> list[str]:
         """The imprint settings not yet given (as their `campaign update` options)."""

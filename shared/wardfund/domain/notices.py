@@ -31,12 +31,14 @@ class EmailKind(StrEnum):
     ALERT = "alert"
     PAYMENT_FAILED = "payment_failed"
     BANK_DETAILS_CHANGED = "bank_details_changed"
+    CONNECT_ONBOARDING = "connect_onboarding"
 
 
 class AlertKind(StrEnum):
     SUSPENSE = "suspense"
     PAYOUT_FAILED = "payout_failed"
     DEAD_LETTERS = "dead_letters"
+    CONNECT_NOT_READY = "connect_not_ready"  # paid by bank: its Stripe account cannot receive
     EVENT_IGNORED = "event_ignored"  # a type wardfund counts, with an object it cannot count
     EVENT_SET_ASIDE = "event_set_aside"  # unreadable: dead-lettered at once, not retried
     PAYOUTS_HELD = "payouts_held"  # a run held payouts for Stripe's available balance
@@ -101,6 +103,19 @@ class BankDetailsChanged:
     approved_by: str
 
 
+@dataclass(frozen=True)
+class ConnectOnboarding:
+    """`wardfund campaign connect` made an onboarding link for the campaign's Stripe account:
+    every treasurer is emailed it. It works once, until `link_expires_at` (minutes)."""
+
+    campaign_id: str
+    account_id: str
+    at: datetime
+    link_url: str
+    link_expires_at: datetime
+    requested_by: str
+
+
 Change = (
     PaymentRecorded
     | PayoutCompleted
@@ -108,6 +123,7 @@ Change = (
     | RenewalFailed
     | RunSummarised
     | BankDetailsChanged
+    | ConnectOnboarding
 )
 
 
@@ -196,6 +212,15 @@ def _bank_details_changed(
     ]
 
 
+def _connect_onboarding(change: ConnectOnboarding, campaign: Campaign | None) -> list[EmailDue]:
+    kind = EmailKind.CONNECT_ONBOARDING
+    link = f"{change.account_id}:{utc_key(change.at)}"
+    return [
+        EmailDue(kind, f"{kind}:{link}:{recipient_tag(address)}", address)
+        for address in _unique(campaign.treasurer_emails if campaign else ())
+    ]
+
+
 def summary_request_id(change: RunSummarised) -> str:
     base = f"{EmailKind.NATIONAL_SUMMARY}:{utc_key(change.report.run_at)}"
     return f"{base}:{change.revision}" if change.revision else base
@@ -216,3 +241,5 @@ def emails_due(change: Change, campaign: Campaign | None, policy: NoticePolicy) 
             return _to_finance(EmailKind.NATIONAL_SUMMARY, summary_request_id(change), policy)
         case BankDetailsChanged():
             return _bank_details_changed(change, campaign, policy)
+        case ConnectOnboarding():
+            return _connect_onboarding(change, campaign)

@@ -31,6 +31,11 @@ EMAIL_SETTINGS = {
     "CUSTOMER_PORTAL_URL": "https://billing.stripe.com/p/login/test_wardfund_local",
     "PAYMENT_FAILED_EMAILS": "true",
 }
+# Where Stripe's onboarding sends a treasurer back (`wardfund campaign connect`, issue 17)
+CONNECT_SETTINGS = {
+    "CONNECT_RETURN_URL": f"https://{SENDER_DOMAIN}/connect/done",
+    "CONNECT_REFRESH_URL": f"https://{SENDER_DOMAIN}/connect/expired",
+}
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ class LocalResources:
     payout_tasks_dlq_url: str = ""
     held_payouts_schedule_name: str = ""
     payout_deadline_schedule_name: str = ""
+    connect_webhook_secret_name: str = ""
+    connect_webhook_secret: str = ""
 
     def environment(self) -> dict[str, str]:
         return {
@@ -63,8 +70,9 @@ class LocalResources:
             "PAYOUT_TASKS_QUEUE_URL": self.payout_tasks_queue_url,
             "STRIPE_WEBHOOK_SECRET_NAME": self.webhook_secret_name,
             "STRIPE_API_KEY_SECRET_NAME": self.api_key_secret_name,
+            "STRIPE_CONNECT_WEBHOOK_SECRET_NAME": self.connect_webhook_secret_name,
             "SES_CONFIGURATION_SET": self.ses_configuration_set,
-        } | EMAIL_SETTINGS
+        } | EMAIL_SETTINGS | CONNECT_SETTINGS
 
 
 def _table(name: str, keys: list[tuple[str, str]], *, stream: bool = False) -> str:
@@ -167,6 +175,11 @@ def provision(prefix: str, stripe_api_key: str) -> LocalResources:
     manager = boto3.client("secretsmanager")
     manager.create_secret(Name=f"{prefix}/stripe-webhook-secret", SecretString=webhook_secret)
     manager.create_secret(Name=f"{prefix}/stripe-api-key", SecretString=stripe_api_key)
+    # the Connect endpoint's own signing secret: Stripe gives every endpoint its own
+    connect_secret = "whsec_" + secrets.token_hex(24)
+    manager.create_secret(
+        Name=f"{prefix}/stripe-connect-webhook-secret", SecretString=connect_secret
+    )
     schedule_name, held_name, deadline_name = _payout_schedules(prefix)
     tasks, tasks_dlq = _fifo_queue_with_dlq(
         f"{prefix}-payout-tasks", PAYOUT_TASKS_VISIBILITY_SECONDS, PAYOUT_TASKS_MAX_RECEIVES
@@ -189,4 +202,6 @@ def provision(prefix: str, stripe_api_key: str) -> LocalResources:
         payout_tasks_dlq_url=tasks_dlq,
         held_payouts_schedule_name=held_name,
         payout_deadline_schedule_name=deadline_name,
+        connect_webhook_secret_name=f"{prefix}/stripe-connect-webhook-secret",
+        connect_webhook_secret=connect_secret,
     )

@@ -18,6 +18,7 @@ HANDLER_MODULES = {
     "notifications": "functions.notifications.send",
     "alarms": "functions.notifications.alarms",
     "live": "functions.live.page",
+    "connect": "functions.connect.webhook",
 }
 QUIET_LOGGERS = ("werkzeug", "botocore", "urllib3", "stripe")
 
@@ -40,6 +41,7 @@ def _forget_cached_clients() -> None:
     from wardfund.settings import get_settings
     from wardfund.wiring import (
         alarms,
+        connect,
         live,
         notifications,
         payouts,
@@ -53,7 +55,8 @@ def _forget_cached_clients() -> None:
     parameters.clear_caches()  # type: ignore[no-untyped-call]
     base.DEFAULT_PROVIDERS.clear()  # type: ignore[attr-defined]
     environment.cache_clear()
-    for module in (payouts, process, receive, notifications, alarms, reconcile, stripe_api, live):
+    modules = (payouts, process, receive, notifications, alarms, reconcile, stripe_api, live)
+    for module in (*modules, connect):
         for value in vars(module).values():
             if hasattr(value, "cache_clear"):
                 value.cache_clear()

@@ -35,6 +35,7 @@ from wardfund.local.runtime import (
     quiet_libraries,
 )
 from wardfund.local.sent_emails import SentEmail, count_sent_emails, read_sent_emails
+from wardfund.local.standin_connect import StandinConnect
 from wardfund.local.stream_worker import StreamWorker
 from wardfund.local.stripe_standin import DEFAULT_AVAILABLE_PENCE, StripeStandIn
 from wardfund.local.webhook_server import WebhookServer
@@ -67,6 +68,9 @@ class LocalStack:
         self.payout_workers: PayoutWorkers | None = None
         self.moto: MotoProcess | None = None
         self.stripe = StripeStandIn(STRIPE_API_KEY)
+        # connected accounts and their onboarding links (issue 17): `POST /v1/accounts`, ...
+        self.connect = StandinConnect(base_url=lambda: self.stripe.url)
+        self.stripe.routes.append(self.connect)
         self.webhooks: WebhookServer | None = None
         self.resources: LocalResources | None = None
         self.worker: QueueWorker | None = None
@@ -111,7 +115,9 @@ class LocalStack:
         self._payouts = handlers["payouts"]
         if self.webhooks:
             self.webhooks.stop()
-        self.webhooks = WebhookServer(handlers["receive"], handlers["live"]).start()
+        self.webhooks = WebhookServer(
+            handlers["receive"], handlers["live"], handlers["connect"]
+        ).start()
         apply_environment({"LIVE_PAGE_URL": self.webhooks.live_url})  # `wardfund kit` prints it
         self.worker = QueueWorker(self.resources.events_queue_url, handlers["process"])
         self.payout_workers = PayoutWorkers(
@@ -173,18 +179,49 @@ class LocalStack:
             )
         )
 
-    def post(self, body: bytes, signature: str | None) -> tuple[int, dict[str, Any]]:
+    def post(
+        self, body: bytes, signature: str | None, url: str | None = None
+    ) -> tuple[int, dict[str, Any]]:
         headers = {"Content-Type": "application/json; charset=utf-8"}
         if signature is not None:
             headers["Stripe-Signature"] = signature
         request = urllib.request.Request(  # noqa: S310 (our own loopback endpoint)
-            self.webhook_url, data=body, headers=headers, method="POST"
+            url or self.webhook_url, data=body, headers=headers, method="POST"
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
+
+    @property
+    def connect_webhook_url(self) -> str:
+        assert self.webhooks is not None
+        return self.webhooks.connect_url
+
+    def sign_connect(self, payload: str) -> str:
+        """Signed as Stripe signs for the Connect endpoint: with that endpoint's own secret."""
+        assert self.resources is not None
+        return str(
+            stripe.WebhookSignature.generate_signature_header(
+                payload, self.resources.connect_webhook_secret
+            )
+        )
+
+    def post_connect(self, body: bytes, signature: str | None) -> tuple[int, dict[str, Any]]:
+        return self.post(body, signature, url=self.connect_webhook_url)
+
+    def deliver_connect(self, events: Sequence[dict[str, Any]] | None = None) -> list[int]:
+        """Sends connected-account events (by default those the stand-in made since last
+        asked: `connect.onboard`, `connect.restrict`) to the Connect endpoint, signed with its
+        secret, one at a time; returns the HTTP statuses."""
+        sent = list(self.connect.take() if events is None else events)
+        self.stripe.add_events(sent)
+        statuses = []
+        for event in sent:
+            payload = json.dumps(event)
+            statuses.append(self.post_connect(payload.encode(), self.sign_connect(payload))[0])
+        return statuses
 
     def deliver(self, events: Sequence[dict[str, Any]]) -> list[int]:
         """Signs each event as Stripe would and POSTs it; returns the HTTP statuses.

@@ -21,6 +21,7 @@ from wardfund.web.limits import BURST_LIMIT, RATE_LIMIT_PER_SECOND
 from wardfund.web.live_page import LIVE_PATH
 
 WEBHOOK_PATH = "/stripe/webhook"
+CONNECT_WEBHOOK_PATH = "/stripe/connect-webhook"  # Stripe's Connect endpoint (issue 17)
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -81,25 +82,32 @@ def api_gateway_event(
 
 
 class WebhookServer:
-    def __init__(self, handler: Handler, live: Handler | None = None) -> None:
+    def __init__(
+        self, handler: Handler, live: Handler | None = None, connect: Handler | None = None
+    ) -> None:
         self._handler = handler
         self._live = live
+        self._connect = connect
         self._server: ThreadingHTTPServer | None = None
 
     def start(self) -> WebhookServer:
-        invoke, live = self._handler, self._live
+        posts = {WEBHOOK_PATH: ("wardfund-receive", self._handler)}
+        if self._connect is not None:
+            posts[CONNECT_WEBHOOK_PATH] = ("wardfund-connect-webhook", self._connect)
+        live = self._live
         throttle = TokenBucket(RATE_LIMIT_PER_SECOND, BURST_LIMIT)
 
         class _Request(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
-                if self.path != WEBHOOK_PATH:
+                if self.path not in posts:
                     self._answer(404, {"message": "not found"})
                     return
+                name, invoke = posts[self.path]
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 event = api_gateway_event("POST", self.path, dict(self.headers.items()), body)
                 try:
-                    reply = invoke(event, LocalLambdaContext("wardfund-receive"))
+                    reply = invoke(event, LocalLambdaContext(name))
                 except Exception:  # a function error: API Gateway answers 500, as here
                     self._answer(500, {"message": "Internal Server Error"})
                     return
@@ -144,6 +152,11 @@ class WebhookServer:
         assert self._server is not None
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}{WEBHOOK_PATH}"
+
+    @property
+    def connect_url(self) -> str:
+        """The Connect endpoint's URL (`account.updated` and other connected-account events)."""
+        return self.url.removesuffix(WEBHOOK_PATH) + CONNECT_WEBHOOK_PATH
 
     @property
     def live_url(self) -> str:

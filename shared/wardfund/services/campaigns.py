@@ -17,7 +17,9 @@ from wardfund.domain.display import pounds
 from wardfund.domain.errors import InvalidCampaign
 from wardfund.domain.setting_words import described_change
 
-EDITABLE = tuple(f.name for f in fields(Campaign) if f.name not in ("campaign_id", "version"))
+EDITABLE = tuple(
+    f.name for f in fields(Campaign) if f.name not in ("campaign_id", "version", "connect")
+)
 ImportOutcome = Literal["added", "updated", "unchanged"]
 
 

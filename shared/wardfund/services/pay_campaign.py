@@ -71,7 +71,8 @@ def bank_reference(plan: PayoutPlan) -> str:
 
 
 def _method(campaign: Campaign) -> PayoutMethod:
-    if campaign.connect_account_id:
+    """By Stripe transfer only to an account Stripe says can receive one (domain/connect)."""
+    if campaign.pays_by_transfer:
         return PayoutMethod.STRIPE_TRANSFER
     return PayoutMethod.BANK_TRANSFER
 

@@ -70,7 +70,7 @@ def _demand(
             and record.plan.method is PayoutMethod.STRIPE_TRANSFER
         ):
             held.append((earlier, record.plan.amount))
-    new = balance.figures.owed if kind == "run" and campaign.connect_account_id else 0
+    new = balance.figures.owed if kind == "run" and campaign.pays_by_transfer else 0
     return TransferDemand(campaign.campaign_id, tuple(held), new)
 
 

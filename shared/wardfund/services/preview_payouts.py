@@ -107,7 +107,7 @@ class PayoutPreview:
 
 
 def _method(campaign: Campaign) -> PayoutMethod:
-    if campaign.connect_account_id:
+    if campaign.pays_by_transfer:
         return PayoutMethod.STRIPE_TRANSFER
     return PayoutMethod.BANK_TRANSFER
 
@@ -184,6 +184,13 @@ def preview_payouts(
     notes = []
     if not week:
         notes.append("not a payout week (fortnightly runs): the run at this time pays no one")
+    for campaign in campaigns:  # paid by bank, with an alert, until Stripe says it can receive
+        if campaign.connect_not_ready:
+            able = campaign.connect.words() if campaign.connect else "cannot receive transfers"
+            notes.append(
+                f"{campaign.campaign_id}: its Stripe account {campaign.connect_account_id} "
+                f"{able}; paid by bank transfer"
+            )
     return PayoutPreview(
         run_at=run_at,
         payout_week=week,

@@ -14,6 +14,7 @@ from wardfund.domain.notices import (
     AlertRaised,
     BankDetailsChanged,
     Change,
+    ConnectOnboarding,
     EmailDue,
     EmailKind,
     NoticePolicy,
@@ -24,6 +25,7 @@ from wardfund.domain.notices import (
     emails_due,
 )
 from wardfund.services.compose_bank_emails import compose_bank_details_changed
+from wardfund.services.compose_connect_emails import compose_connect_onboarding
 from wardfund.services.compose_donor_emails import compose_payment_failed, compose_thanks
 from wardfund.services.compose_national_emails import compose_alert, compose_summary
 from wardfund.services.compose_statement import compose_statement
@@ -40,7 +42,7 @@ def _campaign_id(change: Change) -> str | None:
     match change:
         case PaymentRecorded():
             return change.payment.campaign_id
-        case PayoutCompleted() | RenewalFailed() | BankDetailsChanged():
+        case PayoutCompleted() | RenewalFailed() | BankDetailsChanged() | ConnectOnboarding():
             return change.campaign_id
     return None
 
@@ -62,6 +64,8 @@ def _compose(
             return compose_payment_failed(change, campaign, context)
         case BankDetailsChanged():
             return compose_bank_details_changed(change, campaign, context)
+        case ConnectOnboarding():
+            return compose_connect_onboarding(change, campaign, context)
 
 
 def _outgoing(due: EmailDue, composed: Composed, ports: NotificationPorts) -> OutgoingEmail:

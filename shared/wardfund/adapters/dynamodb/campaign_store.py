@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from botocore.exceptions import ClientError
 
+from wardfund.adapters.dynamodb.connect_store import DynamoConnectStore, campaigns_with_status
 from wardfund.adapters.dynamodb.records import FIGURE_NAMES, campaign_from, campaign_values
 from wardfund.adapters.dynamodb.table import (
     BALANCE_SK,
@@ -35,11 +37,18 @@ class DynamoCampaignStore:
         self.table = table
 
     def get(self, campaign_id: str) -> Campaign | None:
+        """The campaign's settings, and what Stripe last said of its connected account."""
         item = self.table.get(CAMPAIGNS_PK, campaign_id)
-        return campaign_from(item) if item else None
+        if not item:
+            return None
+        campaign = campaign_from(item)
+        if campaign.connect_account_id:
+            campaign = replace(campaign, connect=DynamoConnectStore(self.table).status(campaign_id))
+        return campaign
 
     def all(self) -> list[Campaign]:
-        return [campaign_from(item) for item in self.table.query(CAMPAIGNS_PK)]
+        """Every campaign, each with its connected account's status: one query."""
+        return campaigns_with_status(list(self.table.query(CAMPAIGNS_PK)))
 
     def save(
         self, campaign: Campaign, *, changed_by: str, change: str, at: datetime | None = None

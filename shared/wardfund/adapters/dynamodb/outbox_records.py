@@ -24,6 +24,7 @@ from wardfund.domain.notices import (
     AlertRaised,
     BankDetailsChanged,
     Change,
+    ConnectOnboarding,
     PaymentRecorded,
     PayoutCompleted,
     RenewalFailed,
@@ -33,6 +34,7 @@ from wardfund.domain.payouts import PayoutStatus
 
 INSERT, MODIFY = "INSERT", "MODIFY"
 BANK_DETAILS_CHANGED = "bank_details_changed"  # bank_details_store.CHANGED_KIND
+CONNECT_ONBOARDING = "connect_onboarding"  # connect_store.ONBOARDING_KIND
 DONE = (str(PayoutStatus.PAID), str(PayoutStatus.AWAITING_BANK_TRANSFER))
 ALERT_DETAILS = (
     "campaign_id",
@@ -130,6 +132,19 @@ def _bank_details_changed(new: Item) -> Change:
     )
 
 
+def _connect_onboarding(new: Item) -> Change:
+    """The notice `adapters/dynamodb/connect_store.py` leaves in the alerts' partition when
+    `wardfund campaign connect` made an onboarding link (issue 17)."""
+    return ConnectOnboarding(
+        campaign_id=str(new["campaign_id"]),
+        account_id=str(new["account_id"]),
+        at=parse_utc_key(new["at"]),
+        link_url=str(new["link_url"]),
+        link_expires_at=parse_utc_key(new["link_expires_at"]),
+        requested_by=str(new.get("requested_by", "")),
+    )
+
+
 def _renewal_failed(new: Item) -> Change:
     donor = None
     if new.get("donor_ref") or new.get("donor_email"):
@@ -183,6 +198,8 @@ def change_from_record(
     if event_name == INSERT and pk == ALERT_PK:
         if new.get("kind") == BANK_DETAILS_CHANGED:
             return _bank_details_changed(new)
+        if new.get("kind") == CONNECT_ONBOARDING:
+            return _connect_onboarding(new)
         return _alert(new)
     if event_name == INSERT and sk.startswith("DONOR#") and new.get("kind") == "renewal_failed":
         return _renewal_failed(new)
