@@ -49,6 +49,11 @@ def test_add_then_show_has_the_settings_and_who_added_it(stack: LocalStack) -> N
         "connect_account_id": "acct_1Leeds",
         "bank_reference": None,
         "withdrawn_at": None,
+        "campaign_type": "candidate",
+        "promoter_name": None,
+        "promoter_address": None,
+        "on_behalf_of": None,
+        "printer": None,
         "version": 1,
     }
     (audit,) = shown["audit"]
