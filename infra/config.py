@@ -9,6 +9,7 @@ from typing import Any
 from aws_cdk import RemovalPolicy
 
 from infra import constants as c
+from wardfund.domain.bank_details import BankDetails, BankDetailsRefused
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
@@ -40,6 +41,9 @@ class StageConfig:
     payment_failed_emails: bool = c.DEFAULT_PAYMENT_FAILED_EMAILS
     permissibility_thresholds_pence: tuple[int, ...] = c.DEFAULT_PERMISSIBILITY_THRESHOLDS_PENCE
     payout_concurrency: int = c.DEFAULT_PAYOUT_CONCURRENCY
+    # The account the run's bank files pay from; None: the files leave it to be chosen at
+    # upload (Bankline) and no Bacs Standard 18 file is written.
+    national_bank: NationalBank | None = None
 
     @property
     def is_prod(self) -> bool:
@@ -53,6 +57,12 @@ class StageConfig:
     @property
     def sender_address(self) -> str:
         return f"{c.SENDER_LOCAL_PART}@{self.sender_domain}"
+
+    @property
+    def national_bank_environment(self) -> dict[str, str]:
+        """NATIONAL_BANK_* and BACS_SERVICE_USER_NUMBER of the payout functions, as
+        shared/wardfund/adapters/s3_bank_files.py (national_account) reads them."""
+        return self.national_bank.environment if self.national_bank else {}
 
     @classmethod
     def from_context(cls, get: Any) -> StageConfig:
@@ -103,6 +113,7 @@ class StageConfig:
             raise ConfigError(f"context '{c.CTX_CUSTOMER_PORTAL_URL}' must be an https URL")
         payment_failed = get(c.CTX_PAYMENT_FAILED_EMAILS)
         concurrency = _payout_concurrency(get(c.CTX_PAYOUT_CONCURRENCY))
+        national_bank = _national_bank(get)
         return cls(
             stage=stage,
             payout_frequency=frequency,
@@ -126,7 +137,72 @@ class StageConfig:
                 get(c.CTX_PERMISSIBILITY_THRESHOLDS_PENCE), c.CTX_PERMISSIBILITY_THRESHOLDS_PENCE
             ),
             payout_concurrency=concurrency,
+            national_bank=national_bank,
         )
+
+
+@dataclass(frozen=True)
+class NationalBank:
+    """The national account the run's bank payments are paid from, and the Bacs Service User
+    Number a Standard 18 file is submitted under (empty: no Standard 18 file)."""
+
+    account_name: str
+    sort_code: str  # six digits
+    account_number: str  # eight digits
+    service_user_number: str = ""  # six digits, or none
+
+    @property
+    def environment(self) -> dict[str, str]:
+        values = {
+            "NATIONAL_BANK_ACCOUNT_NAME": self.account_name,
+            "NATIONAL_BANK_SORT_CODE": self.sort_code,
+            "NATIONAL_BANK_ACCOUNT_NUMBER": self.account_number,
+        }
+        if self.service_user_number:
+            values["BACS_SERVICE_USER_NUMBER"] = self.service_user_number
+        return values
+
+
+_NATIONAL_KEYS = (
+    c.CTX_NATIONAL_BANK_ACCOUNT_NAME,
+    c.CTX_NATIONAL_BANK_SORT_CODE,
+    c.CTX_NATIONAL_BANK_ACCOUNT_NUMBER,
+)
+
+
+def _national_bank(get: Any) -> NationalBank | None:
+    """All three of the account's name, sort code and number, or none; the Service User
+    Number only with them. Checked for form as campaign details are (not modulus-checked:
+    the bank's own account, which the bank's import checks)."""
+    name, sort_code, number = (_text(get(key)) for key in _NATIONAL_KEYS)
+    sun = "".join(_text(get(c.CTX_BACS_SERVICE_USER_NUMBER)).split())
+    given = [
+        key for key, value in zip(_NATIONAL_KEYS, (name, sort_code, number), strict=True) if value
+    ]
+    if not given:
+        if sun:
+            raise ConfigError(
+                f"context '{c.CTX_BACS_SERVICE_USER_NUMBER}' needs the national account too: "
+                + ", ".join(f"'{key}'" for key in _NATIONAL_KEYS)
+            )
+        return None
+    if len(given) != len(_NATIONAL_KEYS):
+        missing = [key for key in _NATIONAL_KEYS if key not in given]
+        raise ConfigError(
+            "the national account needs all of "
+            + ", ".join(f"'{key}'" for key in _NATIONAL_KEYS)
+            + f"; missing {', '.join(repr(key) for key in missing)}"
+        )
+    try:
+        details = BankDetails.parse(name, sort_code, number)
+    except BankDetailsRefused as error:
+        raise ConfigError(f"context national_bank_*: {error}") from None
+    if sun and not (sun.isascii() and sun.isdigit() and len(sun) == 6):
+        raise ConfigError(
+            f"context '{c.CTX_BACS_SERVICE_USER_NUMBER}' must be the 6-digit Bacs Service User "
+            f"Number, got {sun!r}"
+        )
+    return NationalBank(details.account_name, details.sort_code, details.account_number, sun)
 
 
 def _payout_concurrency(value: Any) -> int:

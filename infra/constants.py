@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from wardfund.adapters import kms_bank_details
+from wardfund.adapters.dynamodb.table import campaign_pk
 from wardfund.adapters.stripe_keys import KeyPurpose, secret_name
 from wardfund.event_sources import (
     EVENTS_QUEUE_BATCH_SIZE,
@@ -56,6 +58,12 @@ CTX_CUSTOMER_PORTAL_URL = "customer_portal_url"
 CTX_PAYMENT_FAILED_EMAILS = "payment_failed_emails"
 CTX_PERMISSIBILITY_THRESHOLDS_PENCE = "permissibility_thresholds_pence"
 CTX_PAYOUT_CONCURRENCY = "payout_concurrency"
+# The national account the run's bank files pay from (NATIONAL_BANK_*, BACS_SERVICE_USER_NUMBER
+# of the payout functions; shared/wardfund/adapters/s3_bank_files.py national_account).
+CTX_NATIONAL_BANK_ACCOUNT_NAME = "national_bank_account_name"
+CTX_NATIONAL_BANK_SORT_CODE = "national_bank_sort_code"
+CTX_NATIONAL_BANK_ACCOUNT_NUMBER = "national_bank_account_number"
+CTX_BACS_SERVICE_USER_NUMBER = "bacs_service_user_number"
 CTX_ACCOUNT = "account"
 CTX_REGION = "region"
 
@@ -237,7 +245,8 @@ IDEMPOTENCY_ACTIONS = (  # Powertools DynamoDBPersistenceLayer
 SES_SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
 # The operators' CLI role (infra/constructs/operator_access.py): every table call the commands
 # make (reads, the ledger's scan for `report --all` and checks, puts, updates and transactions
-# of Put/Update/ConditionCheck items); never DeleteItem.
+# of Put/Update/ConditionCheck items); DeleteItem only in a campaign's partition
+# (CAMPAIGN_PARTITIONS, below).
 OPERATOR_TABLE_ACTIONS = (
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
@@ -248,6 +257,24 @@ OPERATOR_TABLE_ACTIONS = (
     "dynamodb:ConditionCheckItem",
 )
 OPERATOR_SESSION_HOURS = 1
+# The operators' role may delete only in a campaign's partition: `campaign bank reject` deletes
+# the change waiting (BANK#PENDING) and `approve` deletes it in its transaction. IAM cannot
+# name a sort key, so the partition (dynamodb:LeadingKeys) is as narrow as it goes.
+CAMPAIGN_PARTITIONS = campaign_pk("*")  # CAMPAIGN#*
+
+# --- campaign bank details: the KMS key (shared/wardfund/adapters/kms_bank_details.py) --------
+# Each campaign's details are sealed with Encrypt under this context ({wardfund:campaign,
+# wardfund:purpose}); the grants below hold callers to the purpose.
+BANK_DETAILS_PURPOSE = kms_bank_details.PURPOSE  # bank-details
+BANK_DETAILS_PURPOSE_CONDITION = f"kms:EncryptionContext:{kms_bank_details.PURPOSE_KEY}"
+# The run's two payment files are SSE-KMS under the same key: S3 asks KMS for a data key
+# (PutObject: GenerateDataKey; GetObject: Decrypt) with the object's ARN as the context.
+S3_OBJECT_CONTEXT_CONDITION = "kms:EncryptionContext:aws:s3:arn"
+BANK_DETAILS_KEY_PENDING_DAYS = 30  # a dev key removed with its stack: KMS waits this long
+# The national finance role (infra/constructs/finance_access.py): `campaign bank show`,
+# `export` (reads, and one audit item per campaign) and `files` (list and read bank files).
+FINANCE_TABLE_READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
+FINANCE_SESSION_HOURS = 1
 # Key prefixes in the bank-files bucket (shared/wardfund/adapters/s3_bank_files.py and
 # services/launch_invoices.py write under them).
 BANK_TRANSFERS_PREFIX = "bank-transfers"
@@ -344,6 +371,10 @@ OUTPUT_EVENTS_QUEUE_URL = "EventsQueueUrl"
 OUTPUT_WEBHOOK_URL = "WebhookUrl"
 OUTPUT_LIVE_PAGE_URL = "LivePageUrl"  # the live pages' base, for `wardfund kit`
 OUTPUT_OPERATOR_ROLE_ARN = "OperatorRoleArn"  # operators assume it to run the CLI on the stage
+# the bank-details key's alias: the CLI's BANK_DETAILS_KEY_ID (`campaign bank set` seals with it)
+OUTPUT_BANK_DETAILS_KEY_ALIAS = "BankDetailsKeyAlias"
+# national finance assume it to export bank details and save the run's bank files
+OUTPUT_NATIONAL_FINANCE_ROLE_ARN = "NationalFinanceRoleArn"
 
 
 def stack_name(stage: str, kind: str) -> str:
@@ -375,6 +406,16 @@ def bank_files_bucket_name(stage: str, account: str, region: str) -> str:
 def operator_role_name(stage: str) -> str:
     """`wardfund-prod-operator`: a fixed name, so an operator's AWS profile can name it."""
     return f"{resource_prefix(stage)}-operator"
+
+
+def national_finance_role_name(stage: str) -> str:
+    """`wardfund-prod-national-finance`: the one role that can read whole bank details."""
+    return f"{resource_prefix(stage)}-national-finance"
+
+
+def bank_details_key_alias(stage: str) -> str:
+    """`alias/wardfund-prod-bank-details` (the local stack's is `alias/wardfund-local-...`)."""
+    return f"alias/{resource_prefix(stage)}-bank-details"
 
 
 def payout_schedule_name(stage: str) -> str:

@@ -1,11 +1,15 @@
 """The role operators assume to run the `wardfund` CLI on a deployed stage (issue 13, item 8).
 
 It grants what the CLI's commands call and nothing else: reading the stage's two stacks (for
-their outputs), the ledger table (no deletes), the idempotency table (`outbox resend` sends each
-email once), new launch-invoice documents and reading bank files (`outbox resend` attaches
-them), sending email only From the sender address, and the operators' own restricted Stripe
-key. It cannot read the payout run's or reconciliation's Stripe key, send to a queue, invoke a
-function or change the infrastructure. It is assumed from this account only, with MFA, for an
+their outputs), the ledger table (deleting only in a campaign's partition: `campaign bank
+reject` and `approve` delete the change waiting), the idempotency table (`outbox resend` sends
+each email once), new launch-invoice documents and reading bank files (`outbox resend` reads
+the run's summary), sending email only From the sender address, the operators' own
+restricted Stripe key, and sealing new campaign bank details with the bank-details key
+(`campaign bank set`; Encrypt only: they cannot open details or the run's payment files,
+which only the national finance role can, infra/constructs/finance_access.py). It cannot read
+the payout run's or reconciliation's Stripe key, send to a queue, invoke a function or change
+the infrastructure. It is assumed from this account only, with MFA, for an
 hour at most; the CLI keeps the session's STS identity with every audited action (who
 exported donor data, read the permissibility checks, approved an invoice).
 """
@@ -21,6 +25,7 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
+from infra.constructs.bank_details_key import grant_operators
 from infra.nag import acknowledge, resource_finding
 
 
@@ -36,6 +41,7 @@ class OperatorAccess(Construct):
         bank_files_bucket: s3.IBucket,
         operator_key: secretsmanager.ISecret,
         ses_resources: list[str],
+        bank_details_key_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
@@ -61,6 +67,13 @@ class OperatorAccess(Construct):
         ]
         self._allow(["cloudformation:DescribeStacks"], stacks)
         self._allow(c.OPERATOR_TABLE_ACTIONS, [table.table_arn])
+        self._allow(
+            ["dynamodb:DeleteItem"],
+            [table.table_arn],
+            conditions={
+                "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [c.CAMPAIGN_PARTITIONS]}
+            },
+        )
         self._allow(c.IDEMPOTENCY_ACTIONS, [idempotency_table.table_arn])
         documents = bank_files_bucket.arn_for_objects(f"{c.LAUNCH_INVOICES_PREFIX}/*")
         bank_files = bank_files_bucket.arn_for_objects(f"{c.BANK_TRANSFERS_PREFIX}/*")
@@ -72,6 +85,7 @@ class OperatorAccess(Construct):
             conditions={"StringEquals": {"ses:FromAddress": config.sender_address}},
         )
         self._allow(["secretsmanager:GetSecretValue"], [operator_key.secret_arn])
+        grant_operators(self.role, bank_details_key_arn)
         self._acknowledge_wildcards(stacks, documents, bank_files)
 
     def _allow(

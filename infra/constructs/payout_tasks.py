@@ -30,6 +30,7 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
+from infra.constructs.bank_details_key import grant_payout_function
 from infra.constructs.dead_letter_queue import build_dead_letter_queue
 from infra.constructs.lambda_function import WardfundFunction
 
@@ -46,9 +47,11 @@ class PayoutTasks(Construct):
         api_key_secret: secretsmanager.ISecret,
         stripe_key_secret_name: str,
         bank_files_bucket: s3.IBucket,
+        bank_details_key_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
+        self._bank_details_key_arn = bank_details_key_arn
         self.dlq = build_dead_letter_queue(
             self, "TasksDlq", config, fifo=True, serves="the payout tasks FIFO queue"
         )
@@ -94,6 +97,8 @@ class PayoutTasks(Construct):
                 "STRIPE_API_KEY_SECRET_NAME": stripe_key_secret_name,
                 "BANK_FILES_BUCKET": bank_files_bucket.bucket_name,
                 "PAYOUT_TASKS_QUEUE_URL": self.queue.queue_url,
+                "BANK_DETAILS_KEY_ID": self._bank_details_key_arn,
+                **self._config.national_bank_environment,
             },
         )
         pay.allow(c.PAY_TABLE_ACTIONS, [table.table_arn])
@@ -105,6 +110,8 @@ class PayoutTasks(Construct):
             "run (only if it is not there), so it is scoped to the objects of the bank-files "
             "bucket only (write only: no read, list or delete).",
         )
+        # the run's last campaign writes the bank files: the campaigns' details, opened
+        grant_payout_function(pay.role, self._bank_details_key_arn, bank_files_bucket)
         # Grants sqs:ReceiveMessage, DeleteMessage, ChangeMessageVisibility (the back-off),
         # GetQueueAttributes and GetQueueUrl on the tasks queue.
         pay.function.add_event_source(

@@ -28,6 +28,7 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
+from infra.constructs.bank_details_key import grant_payout_function
 from infra.constructs.dead_letter_queue import build_dead_letter_queue
 from infra.constructs.lambda_function import WardfundFunction
 from infra.constructs.payout_tasks import PayoutTasks
@@ -47,9 +48,13 @@ class Payouts(Construct):
         idempotency_table: dynamodb.ITable,
         api_key_secret: secretsmanager.ISecret,
         bank_files_bucket: s3.IBucket,
+        bank_details_key_arn: str,
     ) -> None:
+        """`bank_details_key_arn`: the bank-details KMS key (the stateful stack's); the run
+        and pay functions both may finish a run, and so write its bank files."""
         super().__init__(scope, construct_id)
         self._config = config
+        self._bank_details_key_arn = bank_details_key_arn
         self._stripe_key_secret_name = c.stripe_key_secret_name(self._config.stage, PAYOUTS)
         self.dlq = build_dead_letter_queue(
             self,
@@ -66,6 +71,7 @@ class Payouts(Construct):
             api_key_secret=api_key_secret,
             stripe_key_secret_name=self._stripe_key_secret_name,
             bank_files_bucket=bank_files_bucket,
+            bank_details_key_arn=bank_details_key_arn,
         )
         self.run = self._build_run_function(
             layer, table, idempotency_table, api_key_secret, bank_files_bucket
@@ -125,6 +131,8 @@ class Payouts(Construct):
                 "PAYOUT_TASKS_QUEUE_URL": self.tasks.queue.queue_url,
                 "BANK_FILES_BUCKET": bank_files_bucket.bucket_name,
                 "PAYOUT_FREQUENCY": self._config.payout_frequency,
+                "BANK_DETAILS_KEY_ID": self._bank_details_key_arn,
+                **self._config.national_bank_environment,
             },
         )
         run.allow(c.RUN_TABLE_ACTIONS, [table.table_arn])
@@ -137,6 +145,8 @@ class Payouts(Construct):
             "so it is scoped to the objects of the bank-files bucket only (write only: no "
             "read, list or delete).",
         )
+        # a run with nothing to fan out, or whose finisher died, is finished here
+        grant_payout_function(run.role, self._bank_details_key_arn, bank_files_bucket)
         return run
 
     def _build_schedule(self) -> tuple[scheduler.Schedule, iam.Role]:

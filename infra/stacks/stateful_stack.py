@@ -4,8 +4,8 @@ In prod every resource here is RETAINed (tables also have deletion protection) a
 termination protection; in dev everything is destroyed with the stack.
 
 Outputs (`TableName`, `IdempotencyTableName`, `BankFilesBucket`, `StripeOperatorKeySecretName`,
-`StripeWebhookSecretName`) are what the CLI reads to work on a deployed stage
-(shared/wardfund/cli/target.py, STACK_OUTPUTS).
+`StripeWebhookSecretName`, `BankDetailsKeyAlias`) are what the CLI reads to work on a deployed
+stage (shared/wardfund/cli/target.py, STACK_OUTPUTS).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
+from infra.constructs.bank_details_key import BankDetailsKey
 from infra.constructs.bank_files import BankFilesBucket
 from infra.constructs.data_tables import DataTables
 from infra.constructs.email_sending import EmailSending
@@ -31,6 +32,7 @@ class StatefulStack(Stack):
         super().__init__(scope, construct_id, termination_protection=config.is_prod, **kwargs)
         self.data = DataTables(self, "Data", config=config)
         self.bank_files = BankFilesBucket(self, "BankFiles", config=config)
+        self.bank_details = BankDetailsKey(self, "BankDetails", config=config)
         self.stripe_secrets = StripeSecrets(self, "StripeSecrets", config=config)
         self.email = EmailSending(self, "Email", config=config)
         self._build_outputs(config)
@@ -54,6 +56,10 @@ class StatefulStack(Stack):
             c.OUTPUT_STRIPE_WEBHOOK_SECRET_NAME: (
                 c.webhook_secret_name(config.stage),
                 "Secret holding the Stripe webhook signing secret (STRIPE_WEBHOOK_SECRET_NAME)",
+            ),
+            c.OUTPUT_BANK_DETAILS_KEY_ALIAS: (
+                self.bank_details.alias_name,
+                "KMS key sealing campaign bank details and the bank files (BANK_DETAILS_KEY_ID)",
             ),
         }
         for key, (value, description) in outputs.items():

@@ -3,8 +3,9 @@
 Reads the stateful stack's tables, the table's stream and the secrets through cross-stack
 references; the bank-files bucket and SES are addressed by their fixed names.
 
-Outputs `EventsQueueUrl` and `LivePageUrl` (read by the CLI, shared/wardfund/cli/target.py)
-and `WebhookUrl` (registered in Stripe as the webhook endpoint).
+Outputs `EventsQueueUrl` and `LivePageUrl` (read by the CLI, shared/wardfund/cli/target.py),
+`WebhookUrl` (registered in Stripe as the webhook endpoint), and the roles people assume:
+`OperatorRoleArn` (the CLI) and `NationalFinanceRoleArn` (whole bank details and bank files).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from infra.config import StageConfig
 from infra.constructs.bank_files import import_bank_files_bucket
 from infra.constructs.donations_api import DonationsApi
 from infra.constructs.event_processing import EventProcessing
+from infra.constructs.finance_access import NationalFinanceAccess
 from infra.constructs.lambda_function import DependenciesLayer
 from infra.constructs.live_page import LivePage
 from infra.constructs.messaging import Messaging
@@ -47,6 +49,7 @@ class StatelessStack(Stack):
         # By name, not by reference: IAM statements on `<bucket>/*` stay stable, checkable ids.
         bucket = import_bank_files_bucket(self, "BankFilesBucket", config.stage)
         secrets = stateful.stripe_secrets
+        bank_details_key_arn = stateful.bank_details.key.key_arn
 
         layer = DependenciesLayer(self, "Dependencies").layer
         self.monitoring = Monitoring(self, "Monitoring", config=config)
@@ -78,6 +81,7 @@ class StatelessStack(Stack):
             idempotency_table=idempotency_table,
             api_key_secret=secrets.payouts_key,
             bank_files_bucket=bucket,
+            bank_details_key_arn=bank_details_key_arn,
         )
         self.reconciliation = Reconciliation(
             self,
@@ -177,10 +181,26 @@ class StatelessStack(Stack):
                 self.notifications.identity_arn,
                 self.notifications.configuration_set_arn,
             ],
+            bank_details_key_arn=bank_details_key_arn,
         )
         CfnOutput(
             self,
             c.OUTPUT_OPERATOR_ROLE_ARN,
             value=self.operators.role.role_arn,
             description="Operators assume this role (with MFA) to run the wardfund CLI",
+        )
+        self.finance = NationalFinanceAccess(
+            self,
+            "NationalFinanceAccess",
+            config=config,
+            table=table,
+            bank_files_bucket=bucket,
+            bank_details_key_arn=bank_details_key_arn,
+        )
+        CfnOutput(
+            self,
+            c.OUTPUT_NATIONAL_FINANCE_ROLE_ARN,
+            value=self.finance.role.role_arn,
+            description="National finance assume this role (with MFA) to export campaign bank "
+            "details and save the run's bank files (wardfund campaign bank export|files)",
         )

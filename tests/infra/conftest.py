@@ -3,8 +3,8 @@
 The app holds both stages side by side, exactly as `infra/app.py` builds each of them:
 * dev  - cdk.json defaults (weekly payouts, no Stripe Event Destination, no alert email);
 * prod - fortnightly payouts, alert email, the email content choices (organisation name,
-  customer portal, payment-failed emails, permissibility thresholds), and the optional Stripe
-  Event Destination path.
+  customer portal, payment-failed emails, permissibility thresholds), the national account
+  the bank files pay from, and the optional Stripe Event Destination path.
 so the tests see the defaults, the prod-only retention, and the optional path in one synth.
 
 Run these without xdist workers (`uv run pytest tests/infra -q`): each worker would synthesise
@@ -43,6 +43,11 @@ PROD_CONTEXT = {
     "customer_portal_url": "https://billing.stripe.com/p/login/wardfund",
     "payment_failed_emails": True,
     "permissibility_thresholds_pence": [50000, 7500],  # as cdk.json would hold it
+    # the account the run's bank files pay from, and its Bacs Service User Number
+    "national_bank_account_name": "Common Ground",
+    "national_bank_sort_code": "60-16-13",
+    "national_bank_account_number": "31926819",
+    "bacs_service_user_number": "123456",
 }
 
 _HERE = Path(__file__).parent

@@ -62,6 +62,15 @@ EXPECTED_ACKNOWLEDGMENTS = {
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::wardfund-{stage}-bank-files-"
         "<AWS::AccountId>-<AWS::Region>/bank-transfers/*]",
     },
+    # the national finance role (issue 15 item 1): stack ids, and the bank files' prefix
+    "Stateless/NationalFinanceAccess/Role/DefaultPolicy": {
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:"
+        "<AWS::AccountId>:stack/Wardfund-{stage}-Stateful/*]",
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:"
+        "<AWS::AccountId>:stack/Wardfund-{stage}-Stateless/*]",
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::wardfund-{stage}-bank-files-"
+        "<AWS::AccountId>-<AWS::Region>/bank-transfers/*]",
+    },
     "Stateless/Notifications/Send/Role/DefaultPolicy": {
         "AwsSolutions-IAM5[Resource::*]",
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::wardfund-{stage}-bank-files-"

@@ -88,6 +88,57 @@ def _ses_arn(kind: str, name: str) -> dict[str, Any]:
     }
 
 
+def _objects_under(stage: str, prefix: str) -> dict[str, Any]:
+    objects = _objects_of_bank_bucket(stage)
+    parts = list(objects["Fn::Join"][1])
+    parts[-1] = f"/{prefix}/*"
+    return {"Fn::Join": ["", parts]}
+
+
+# --- the bank-details KMS key (issue 15 item 1): who may use it, and only how -----------------
+BANK_DETAILS_PURPOSE = {"StringEquals": {"kms:EncryptionContext:wardfund:purpose": "bank-details"}}
+
+
+def _through_s3(stage: str) -> dict[str, Any]:
+    """KMS as S3 calls it, for an object under bank-transfers/ of the bank-files bucket."""
+    return {
+        "StringEquals": {
+            "kms:ViaService": {"Fn::Join": ["", ["s3.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]}
+        },
+        "StringLike": {"kms:EncryptionContext:aws:s3:arn": _objects_under(stage, "bank-transfers")},
+    }
+
+
+def _key_arn(stage: StageTemplates) -> dict[str, Any]:
+    return stage.arn(stage.stateful.bank_details.key)
+
+
+def _kms(stage: StageTemplates, *actions: str) -> set[tuple[str, str]]:
+    return _each(list(actions), _key_arn(stage))
+
+
+def _conditions(conditional: list[dict], prefix: str) -> list[tuple[str, str]]:
+    """(actions, condition) of the conditional statements whose actions start with `prefix`."""
+    found = []
+    for statement in conditional:
+        actions = statement["Action"]
+        actions = [actions] if isinstance(actions, str) else sorted(actions)
+        if all(action.startswith(prefix) for action in actions):
+            found.append((",".join(actions), _key(statement["Condition"])))
+    return sorted(found)
+
+
+def _payout_function_kms(stage: StageTemplates, conditional: list[dict]) -> None:
+    """Opens bank details (that purpose only) and writes the SSE-KMS bank files through S3
+    (that bucket's bank-transfers/ only); never Encrypt, never Decrypt through S3."""
+    assert _conditions(conditional, "kms:") == sorted(
+        [
+            ("kms:Decrypt", _key(BANK_DETAILS_PURPOSE)),
+            ("kms:GenerateDataKey", _key(_through_s3(stage.config.stage))),
+        ]
+    )
+
+
 LOGS = ("logs:CreateLogStream", "logs:PutLogEvents")
 CONSUME = (
     "sqs:ReceiveMessage",
@@ -183,8 +234,11 @@ def test_run_payouts_role(stage: StageTemplates) -> None:
         # the function's own async-failure DLQ, and the run's tasks (no emails are queued)
         | _each(["sqs:SendMessage"], stage.arn(payouts.dlq))
         | _each(["sqs:SendMessage"], stage.arn(payouts.tasks.queue))
+        # a run it finishes itself (nothing to fan out, or its finisher died): its bank files
+        | _kms(stage, "kms:Decrypt", "kms:GenerateDataKey")
     )
-    assert conditional == []
+    _payout_function_kms(stage, conditional)
+    assert len(conditional) == 2
 
 
 def test_send_notifications_role(stage: StageTemplates) -> None:
@@ -314,13 +368,6 @@ def _stack_arn(name: str) -> dict[str, Any]:
     }
 
 
-def _objects_under(stage: str, prefix: str) -> dict[str, Any]:
-    objects = _objects_of_bank_bucket(stage)
-    parts = list(objects["Fn::Join"][1])
-    parts[-1] = f"/{prefix}/*"
-    return {"Fn::Join": ["", parts]}
-
-
 OPERATOR_TABLE = (
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
@@ -346,7 +393,10 @@ def test_operator_role_has_only_what_the_cli_calls(stage: StageTemplates) -> Non
     assert pairs == (
         _each(["cloudformation:DescribeStacks"], _stack_arn(f"Wardfund-{name}-Stateful"))
         | _each(["cloudformation:DescribeStacks"], _stack_arn(f"Wardfund-{name}-Stateless"))
-        | _each(OPERATOR_TABLE, stage.arn(data.table))  # never DeleteItem
+        | _each(OPERATOR_TABLE, stage.arn(data.table))
+        # only in a campaign's partition (below): `campaign bank reject` and `approve` delete
+        # the change waiting (issue 15 item 1)
+        | _each(["dynamodb:DeleteItem"], stage.arn(data.table))
         | _each(IDEMPOTENCY, stage.arn(data.idempotency_table))
         | _each(["s3:PutObject"], _objects_under(name, "launch-invoices"))
         | _each(["s3:GetObject"], _objects_under(name, "bank-transfers"))
@@ -355,14 +405,22 @@ def test_operator_role_has_only_what_the_cli_calls(stage: StageTemplates) -> Non
             ["secretsmanager:GetSecretValue"],
             stage.ref(stage.stateful.stripe_secrets.operator_key),
         )
+        # `campaign bank set` seals new details; they cannot open them (issue 15 item 1)
+        | _kms(stage, "kms:Encrypt")
     )
-    (ses_statement,) = conditional
-    assert ses_statement["Condition"] == {
-        "StringEquals": {"ses:FromAddress": f"donations@{domain}"}
-    }
-    # no queue, no function, no IAM, and nothing deleted from the ledger
+    assert _conditions(conditional, "ses:") == [
+        ("ses:SendEmail,ses:SendRawEmail",
+         _key({"StringEquals": {"ses:FromAddress": f"donations@{domain}"}})),
+    ]  # fmt: skip
+    assert _conditions(conditional, "dynamodb:") == [
+        ("dynamodb:DeleteItem",
+         _key({"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CAMPAIGN#*"]}})),
+    ]  # fmt: skip
+    assert _conditions(conditional, "kms:") == [("kms:Encrypt", _key(BANK_DETAILS_PURPOSE))]
+    assert len(conditional) == 3
+    # no queue, no function, no IAM; no Decrypt (details or files) and no data keys
     assert not {a for a, _ in pairs} & {"sqs:SendMessage", "lambda:InvokeFunction", "iam:PassRole"}
-    assert ("dynamodb:DeleteItem", _key(stage.arn(data.table))) not in pairs
+    assert not {a for a, _ in pairs} & {"kms:Decrypt", "kms:GenerateDataKey"}
     props = stage.resource(role)["Properties"]
     assert props["RoleName"] == f"wardfund-{name}-operator"
     assert props["MaxSessionDuration"] == 3600
@@ -414,7 +472,7 @@ def test_each_function_has_its_own_role_without_managed_policies(stage: StageTem
         r for r in stage.resources("stateless").values() if r["Type"] == "AWS::Lambda::Function"
     ]
     roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions]
-    assert len(set(roles)) == len(functions) == 8
+    assert len(set(roles)) == len(functions) == 9
     for role_id in roles:
         role = stage.resources("stateless")[role_id]["Properties"]
         assert "ManagedPolicyArns" not in role

@@ -18,6 +18,7 @@ from moto import mock_aws
 
 from infra import constants as c
 from tests.integration.operations import ok, said, wardfund
+from wardfund.adapters.dynamodb.bank_details_store import DynamoBankDetailsStore
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.adapters.stripe_keys import OPERATOR
@@ -33,6 +34,8 @@ CLI_OUTPUTS = [
     c.OUTPUT_STRIPE_OPERATOR_KEY_SECRET_NAME,
     c.OUTPUT_STRIPE_WEBHOOK_SECRET_NAME,
     c.OUTPUT_EVENTS_QUEUE_URL,
+    c.OUTPUT_LIVE_PAGE_URL,
+    c.OUTPUT_BANK_DETAILS_KEY_ALIAS,
 ]
 # What would choose a stack before the command does (the local stack's fixture sets some).
 CHOOSING = [*STACK_OUTPUTS.values(), "AWS_ENDPOINT_URL", "AWS_PROFILE", "WARDFUND_LOCAL"]
@@ -76,6 +79,7 @@ def _templates(stage: str) -> dict[str, dict[str, Any]]:
                 "Ledger": _table(("PK", "HASH"), ("SK", "RANGE")),
                 "Idempotency": _table(("id", "HASH")),
                 "BankFiles": {"Type": "AWS::S3::Bucket"},
+                "BankDetailsKey": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {}}},
             },
             "Outputs": {
                 c.OUTPUT_TABLE_NAME: {"Ref": "Ledger"},
@@ -83,6 +87,7 @@ def _templates(stage: str) -> dict[str, dict[str, Any]]:
                 c.OUTPUT_BANK_FILES_BUCKET: {"Ref": "BankFiles"},
                 c.OUTPUT_STRIPE_OPERATOR_KEY_SECRET_NAME: c.stripe_key_secret_name(stage, OPERATOR),
                 c.OUTPUT_STRIPE_WEBHOOK_SECRET_NAME: c.webhook_secret_name(stage),
+                c.OUTPUT_BANK_DETAILS_KEY_ALIAS: c.bank_details_key_alias(stage),
             },
         },
         "Stateless": {
@@ -90,6 +95,7 @@ def _templates(stage: str) -> dict[str, dict[str, Any]]:
             "Outputs": {
                 c.OUTPUT_EVENTS_QUEUE_URL: {"Ref": "Events"},
                 c.OUTPUT_WEBHOOK_URL: "https://api.example/stripe/webhook",
+                c.OUTPUT_LIVE_PAGE_URL: "https://live.example/live",
             },
         },
     }
@@ -107,6 +113,16 @@ def deploy(
         boto3.client("cloudformation").create_stack(
             StackName=c.stack_name(stage, kind), TemplateBody=json.dumps(template)
         )
+        if kind == "Stateful":  # the key's alias, as infra/constructs/bank_details_key.py has it
+            _alias_the_bank_details_key(stage)
+
+
+def _alias_the_bank_details_key(stage: str) -> None:
+    resources = boto3.client("cloudformation").describe_stack_resources(
+        StackName=c.stack_name(stage, "Stateful"), LogicalResourceId="BankDetailsKey"
+    )
+    key_id = resources["StackResources"][0]["PhysicalResourceId"]
+    boto3.client("kms").create_alias(AliasName=c.bank_details_key_alias(stage), TargetKeyId=key_id)
 
 
 def published(stage: str) -> dict[str, str]:
@@ -140,8 +156,36 @@ def test_the_stage_outputs_become_the_settings_the_command_works_with() -> None:
         c.OUTPUT_STRIPE_OPERATOR_KEY_SECRET_NAME: settings.stripe_api_key_secret_name,
         c.OUTPUT_STRIPE_WEBHOOK_SECRET_NAME: settings.stripe_webhook_secret_name,
         c.OUTPUT_EVENTS_QUEUE_URL: settings.events_queue_url,
+        c.OUTPUT_LIVE_PAGE_URL: settings.live_page_url,
+        # what `campaign bank set` seals with (issue 15 item 1)
+        c.OUTPUT_BANK_DETAILS_KEY_ALIAS: os.environ["BANK_DETAILS_KEY_ID"],
     } == {key: outputs[key] for key in CLI_OUTPUTS}
     assert campaigns_in(outputs[c.OUTPUT_TABLE_NAME]) == ["leeds"]
+
+
+@pytest.mark.usefixtures("aws")
+def test_bank_details_are_sealed_with_the_stages_key_from_its_output() -> None:
+    # issue 15 item 1: without the key's alias a stage refused `campaign bank set` (no key)
+    deploy("dev")
+    alias = published("dev")[c.OUTPUT_BANK_DETAILS_KEY_ALIAS]
+    ok("campaign", "add", "leeds", "--name", "Leeds", "--stage", "dev")
+
+    ok(
+        "campaign", "bank", "set", "leeds", "--account-name", "Leeds Independents",
+        "--sort-code", "60-16-13", "--account-number", "31926819", "--stage", "dev",
+        "--by", "alice",
+    )  # fmt: skip
+
+    table = Table(published("dev")[c.OUTPUT_TABLE_NAME])
+    pending = DynamoBankDetailsStore(table).pending("leeds")
+    assert pending is not None
+    key = boto3.client("kms").describe_key(KeyId=alias)["KeyMetadata"]["Arn"]
+    opened = boto3.client("kms").decrypt(
+        CiphertextBlob=pending.sealed,
+        EncryptionContext={"wardfund:campaign": "leeds", "wardfund:purpose": "bank-details"},
+    )
+    assert opened["KeyId"] == key
+    assert json.loads(opened["Plaintext"])["account_number"] == "31926819"
 
 
 @pytest.mark.usefixtures("aws")

@@ -6,8 +6,10 @@ sealed value copied to another campaign's item does not open. The ciphertext is 
 table keeps; its name, sort code and last four digits are kept beside it for showing.
 
 On a deployed stage the key is `BANK_DETAILS_KEY_ID` (the stateful stack's `alias/wardfund-
-<stage>-bank-details`); its key policy lets the payout functions and the national finance
-role decrypt, and the operators' role only encrypt (it can request a change, not read one).
+<stage>-bank-details`, its `BankDetailsKeyAlias` output; the payout functions are given the
+key's ARN); IAM lets the payout functions and the national finance role decrypt, and the
+operators' role only encrypt (it can request a change, not read one), each only with this
+purpose in the encryption context (infra/constructs/bank_details_key.py).
 On the local stack (`AWS_ENDPOINT_URL` set: moto) the key is made on first use under
 `alias/wardfund-local-bank-details`. The same key encrypts the run's bank files in S3
 (SSE-KMS), so reading those needs the same permission.
@@ -27,6 +29,9 @@ from wardfund.domain.bank_details import BankDetails, BankDetailsRefused
 KEY_ID = "BANK_DETAILS_KEY_ID"
 LOCAL_ALIAS = "alias/wardfund-local-bank-details"
 PURPOSE = "bank-details"
+# The encryption context's keys; the stage's IAM grants hold callers to PURPOSE (infra/).
+CAMPAIGN_KEY = "wardfund:campaign"
+PURPOSE_KEY = "wardfund:purpose"
 DENIED = ("AccessDeniedException", "AccessDenied")
 
 
@@ -35,7 +40,7 @@ class BankDetailsKeyMissing(RuntimeError):
 
 
 def _context(campaign_id: str) -> dict[str, str]:
-    return {"wardfund:campaign": campaign_id, "wardfund:purpose": PURPOSE}
+    return {CAMPAIGN_KEY: campaign_id, PURPOSE_KEY: PURPOSE}
 
 
 def bank_details_key_id() -> str:

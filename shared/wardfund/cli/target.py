@@ -33,6 +33,8 @@ STACK_OUTPUTS = {
     "StripeOperatorKeySecretName": "STRIPE_API_KEY_SECRET_NAME",  # the operator's own key
     "StripeWebhookSecretName": "STRIPE_WEBHOOK_SECRET_NAME",
     "LivePageUrl": "LIVE_PAGE_URL",  # the kit prints the ward's live page
+    # the bank-details KMS key's alias: `campaign bank set` seals new details with it
+    "BankDetailsKeyAlias": "BANK_DETAILS_KEY_ID",
 }
 _INSTEAD = "set TABLE_NAME etc., or use --local"
 NO_TARGET = (
