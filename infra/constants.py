@@ -160,6 +160,15 @@ LIVE_PAGE = FunctionSpec(
     memory_mb=256,
     timeout_seconds=10,
 )
+# Issue 17: Stripe's Connect endpoint (account.updated of campaigns' connected accounts)
+CONNECT_WEBHOOK = FunctionSpec(
+    key="ConnectWebhook",
+    handler_file="functions/connect/webhook.py",
+    description="Stripe Connect webhook: verify with the Connect endpoint's own secret; record "
+    "whether a campaign's connected account can receive transfers.",
+    memory_mb=256,
+    timeout_seconds=10,
+)
 FUNCTION_SPECS = (
     RECEIVE,
     PROCESS,
@@ -169,6 +178,7 @@ FUNCTION_SPECS = (
     RAISE_ALERTS,
     RECONCILE,
     LIVE_PAGE,
+    CONNECT_WEBHOOK,
 )
 
 RUN_PAYOUTS_RESERVED_CONCURRENCY = 1  # plans a run: never two plans at once
@@ -301,6 +311,14 @@ MAX_STREAM_FILTERS = 5  # Lambda's default quota of filters per event source map
 
 # --- HTTP API ---------------------------------------------------------------------------------
 WEBHOOK_PATH = "/stripe/webhook"
+# Stripe's Connect endpoint: its own URL and signing secret (functions/connect/webhook.py)
+CONNECT_WEBHOOK_PATH = "/stripe/connect-webhook"
+CONNECT_WEBHOOK_CONCURRENCY = 2  # account.updated is rare; Stripe retries a 429 or 5xx
+# What it may do to the table: read a campaign's settings and its account's status, list the
+# campaigns (to find an account typed in by hand), put the status item and an audit entry.
+CONNECT_WEBHOOK_TABLE_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem")
+CONNECT_WEBHOOK_UNAVAILABLE_METRIC = "ConnectWebhookAnswered503"
+OUTPUT_CONNECT_WEBHOOK_URL = "ConnectWebhookUrl"  # registered in Stripe as a Connect endpoint
 API_THROTTLE_RATE_LIMIT = 50  # steady requests per second
 API_THROTTLE_BURST_LIMIT = 100
 
@@ -389,6 +407,11 @@ def resource_prefix(stage: str) -> str:
 
 def webhook_secret_name(stage: str) -> str:
     return f"{APP_NAME.lower()}/{stage}/stripe/webhook-signing-secret"
+
+
+def connect_webhook_secret_name(stage: str) -> str:
+    """The Connect endpoint's own signing secret (Stripe gives each endpoint its own)."""
+    return f"{APP_NAME.lower()}/{stage}/stripe/connect-webhook-signing-secret"
 
 
 def stripe_key_secret_name(stage: str, purpose: KeyPurpose) -> str:

@@ -3,7 +3,8 @@
 One restricted Stripe key per purpose (wardfund.adapters.stripe_keys, docs/stripe-keys.md), each
 in its own secret, granted to one role only: the payout run's (transfers), the reconciliation's
 (reading events) and the operators' (Payment Links, `wardfund reconcile`; the CLI's operator
-role). And the webhook endpoint's signing secret, read by the receive function only.
+role). And the webhook endpoint's signing secret, read by the receive function only, and the
+Connect endpoint's own (issue 17), read by the Connect webhook function only.
 
 CloudFormation creates each secret with a random placeholder (`GenerateSecretString`); an
 operator then stores the real value once, e.g. `aws secretsmanager put-secret-value
@@ -39,6 +40,14 @@ class StripeSecrets(Construct):
             "WebhookSigningSecret",
             name=c.webhook_secret_name(config.stage),
             description="Stripe webhook endpoint signing secret; the value is set by an operator.",
+        )
+        # The Connect endpoint's (issue 17): Stripe signs its events with a secret of its own,
+        # so an event for the platform's endpoint cannot pass for a connected account's.
+        self.connect_webhook_signing_secret = self._build_secret(
+            "ConnectWebhookSigningSecret",
+            name=c.connect_webhook_secret_name(config.stage),
+            description="Stripe Connect webhook endpoint signing secret; the value is set by "
+            "an operator.",
         )
         self.payouts_key = self._build_key("PayoutsKey", PAYOUTS)
         self.reconcile_key = self._build_key("ReconcileKey", RECONCILE)

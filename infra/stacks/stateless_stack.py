@@ -4,7 +4,8 @@ Reads the stateful stack's tables, the table's stream and the secrets through cr
 references; the bank-files bucket and SES are addressed by their fixed names.
 
 Outputs `EventsQueueUrl` and `LivePageUrl` (read by the CLI, shared/wardfund/cli/target.py),
-`WebhookUrl` (registered in Stripe as the webhook endpoint), and the roles people assume:
+`WebhookUrl` (registered in Stripe as the webhook endpoint), `ConnectWebhookUrl` (registered as
+the Connect webhook endpoint, issue 17), and the roles people assume:
 `OperatorRoleArn` (the CLI) and `NationalFinanceRoleArn` (whole bank details and bank files).
 """
 
@@ -61,6 +62,8 @@ class StatelessStack(Stack):
             layer=layer,
             events_queue=self.messaging.events_queue,
             webhook_secret=secrets.webhook_signing_secret,
+            connect_secret=secrets.connect_webhook_signing_secret,
+            table=table,
         )
         self.live = LivePage(self, "LivePage", config=config, layer=layer, table=table)
         self.processing = EventProcessing(
@@ -129,6 +132,7 @@ class StatelessStack(Stack):
                 "RaiseAlerts": self.notifications.alarms.function,
                 "Reconcile": self.reconciliation.reconcile.function,
                 "LivePage": self.live.page.function,
+                "ConnectWebhook": self.api.connect.function,
             },
         )
         self.monitoring.watch_metric(
@@ -142,6 +146,13 @@ class StatelessStack(Stack):
             self.api.unavailable_metric(),
             "Stripe webhooks were answered 503: the events queue or the webhook signing secret "
             "failed, or the secret is not set (Stripe sends them again); see the Receive log",
+        )
+        self.monitoring.watch_metric(
+            "ConnectWebhookUnavailable",
+            self.api.connect_unavailable_metric(),
+            "Stripe Connect webhooks were answered 503: the table or the Connect endpoint's "
+            "signing secret failed, or the secret is not set (Stripe sends them again); see the "
+            "ConnectWebhook log",
         )
         self.monitoring.watch_application_metrics()
         self.monitoring.watch_metric(
@@ -162,6 +173,13 @@ class StatelessStack(Stack):
             c.OUTPUT_WEBHOOK_URL,
             value=self.api.webhook_url,
             description="Register this in Stripe as the webhook endpoint",
+        )
+        CfnOutput(
+            self,
+            c.OUTPUT_CONNECT_WEBHOOK_URL,
+            value=self.api.connect_webhook_url,
+            description="Register this in Stripe as the Connect webhook endpoint "
+            "(events on connected accounts: account.updated)",
         )
         CfnOutput(
             self,

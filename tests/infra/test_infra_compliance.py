@@ -20,10 +20,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_ACKNOWLEDGMENTS = {
     "Stateful/BankFiles/AccessLogs": {"AwsSolutions-S1"},
     "Stateful/StripeSecrets/WebhookSigningSecret": {"AwsSolutions-SMG4"},
+    "Stateful/StripeSecrets/ConnectWebhookSigningSecret": {"AwsSolutions-SMG4"},
     "Stateful/StripeSecrets/PayoutsKey": {"AwsSolutions-SMG4"},
     "Stateful/StripeSecrets/ReconcileKey": {"AwsSolutions-SMG4"},
     "Stateful/StripeSecrets/OperatorKey": {"AwsSolutions-SMG4"},
     "Stateless/DonationsApi/HttpApi/POST--stripe--webhook": {"AwsSolutions-APIG4"},
+    "Stateless/DonationsApi/HttpApi/POST--stripe--connect-webhook": {"AwsSolutions-APIG4"},
     "Stateless/LivePage/HttpApi/GET--live--{proxy+}": {"AwsSolutions-APIG4"},
     "Stateless/LivePage/LivePage/Function": {"AwsSolutions-L1"},
     "Stateless/LivePage/LivePage/Role/DefaultPolicy": {"AwsSolutions-IAM5[Resource::*]"},
@@ -80,6 +82,7 @@ EXPECTED_ACKNOWLEDGMENTS = {
         f"Stateless/{area}/{fn}/Role/DefaultPolicy": {"AwsSolutions-IAM5[Resource::*]"}
         for area, fn in (
             ("DonationsApi", "Receive"),
+            ("DonationsApi", "ConnectWebhook"),
             ("EventProcessing", "Process"),
             ("Notifications", "Alarms"),
             ("Reconciliation", "Reconcile"),
@@ -89,6 +92,7 @@ EXPECTED_ACKNOWLEDGMENTS = {
         f"Stateless/{path}/Function": {"AwsSolutions-L1"}
         for path in (
             "DonationsApi/Receive",
+            "DonationsApi/ConnectWebhook",
             "EventProcessing/Process",
             "Payouts/Run",
             "Payouts/Tasks/Pay",
@@ -194,11 +198,12 @@ def test_alarm_on_every_dlq_every_function_and_unreconciled_events(synth: Synthe
             s.notifications.alarms.function,
             s.reconciliation.reconcile.function,
             s.live.page.function,
+            s.api.connect.function,
         ]
         # + PayoutRunLate (tests/infra/test_infra_payout_fanout.py),
         # + EventsNotReconciled and the application metrics (tests/infra/test_infra_alarms.py)
-        # + WebhookUnavailable (webhooks answered 503)
-        assert len(alarms) == len(dlqs) + len(functions) + 1 + 1 + 4 + 1
+        # + WebhookUnavailable (webhooks answered 503), ConnectWebhookUnavailable (likewise)
+        assert len(alarms) == len(dlqs) + len(functions) + 1 + 1 + 4 + 1 + 1
         for alarm in alarms:
             assert alarm["AlarmActions"] == [topic]
             assert alarm["OKActions"] == [topic]

@@ -96,13 +96,15 @@ def test_secrets_are_generated_never_given(synth: Synthesis) -> None:
             (secrets.payouts_key, f"{prefix}/payouts-key"),
             (secrets.reconcile_key, f"{prefix}/reconcile-key"),
             (secrets.operator_key, f"{prefix}/operator-key"),
+            # the Connect endpoint's own signing secret (issue 17)
+            (secrets.connect_webhook_signing_secret, f"{prefix}/connect-webhook-signing-secret"),
         )
         for secret, name in names:
             props = stage.resource(secret)["Properties"]
             assert props["Name"] == name
             assert props["GenerateSecretString"] == {}
             assert "SecretString" not in props
-        stage.stateful_template.resource_count_is("AWS::SecretsManager::Secret", 4)
+        stage.stateful_template.resource_count_is("AWS::SecretsManager::Secret", 5)
 
 
 def test_no_secret_material_in_any_template(synth: Synthesis) -> None:
@@ -161,7 +163,7 @@ def test_stateful_resources_retained_only_in_prod(
     stage = synth.dev if stage_name == "dev" else synth.prod
     resources = stage.resources("stateful")
     stateful = [r for r in resources.values() if r["Type"] in STATEFUL_TYPES]
-    assert len(stateful) == 10  # 2 tables, 2 buckets, 4 secrets, identity, configuration set
+    assert len(stateful) == 11  # 2 tables, 2 buckets, 5 secrets, identity, configuration set
     for resource in stateful:
         assert resource["DeletionPolicy"] == policy, resource["Type"]
         assert resource["UpdateReplacePolicy"] == policy, resource["Type"]
@@ -196,7 +198,7 @@ def test_prod_keeps_dead_letter_queues_and_logs(prod: StageTemplates, dev: Stage
         log_groups = [
             r for r in stage.resources("stateless").values() if r["Type"] == "AWS::Logs::LogGroup"
         ]
-        assert len(log_groups) == 10  # eight functions + two APIs' access logs
+        assert len(log_groups) == 11  # nine functions + two APIs' access logs
         assert {r["DeletionPolicy"] for r in log_groups} == {policy}
 
 
@@ -247,6 +249,10 @@ def test_stack_outputs_for_the_cli(synth: Synthesis, stage_name: str) -> None:
     assert _outputs(stage.stateless_template) == {
         "EventsQueueUrl": stage.ref(stage.stateless.messaging.events_queue),
         "WebhookUrl": {"Fn::Join": ["", [stage.arn(api, "ApiEndpoint"), "/stripe/webhook"]]},
+        # registered in Stripe as the Connect webhook endpoint (issue 17)
+        "ConnectWebhookUrl": {
+            "Fn::Join": ["", [stage.arn(api, "ApiEndpoint"), "/stripe/connect-webhook"]]
+        },
         # operators assume it to run the CLI on the stage (issue 13, item 8)
         "OperatorRoleArn": stage.arn(stage.stateless.operators.role),
         # national finance assume it to read whole bank details and files (issue 15 item 1)

@@ -34,6 +34,7 @@ def _functions(stage: StageTemplates) -> dict[str, Any]:
         "alarms": s.notifications.alarms,
         "reconcile": s.reconciliation.reconcile,
         "live": s.live.page,
+        "connect": s.api.connect,
     }
 
 
@@ -41,11 +42,11 @@ def _function_json(stage: StageTemplates, name: str) -> dict[str, Any]:
     return stage.resource(_functions(stage)[name].function)["Properties"]
 
 
-def test_exactly_eight_functions_with_one_shared_layer(dev: StageTemplates) -> None:
+def test_exactly_nine_functions_with_one_shared_layer(dev: StageTemplates) -> None:
     # Given the dev stateless stack
     template = dev.stateless_template
-    # Then it declares the eight handlers and one dependency layer, nothing else
-    template.resource_count_is("AWS::Lambda::Function", 8)
+    # Then it declares the nine handlers and one dependency layer, nothing else
+    template.resource_count_is("AWS::Lambda::Function", 9)
     template.resource_count_is("AWS::Lambda::LayerVersion", 1)
     template.has_resource_properties(
         "AWS::Lambda::LayerVersion",
@@ -64,6 +65,7 @@ def test_exactly_eight_functions_with_one_shared_layer(dev: StageTemplates) -> N
         ("alarms", "functions.notifications.alarms.handler", 256, 30),
         ("reconcile", "functions.reconcile.run.handler", 512, 300),
         ("live", "functions.live.page.handler", 256, 10),
+        ("connect", "functions.connect.webhook.handler", 256, 10),
     ],
 )
 def test_function_runtime_and_observability(
@@ -331,4 +333,4 @@ def test_no_handler_runs_from_an_unexpected_path(dev: StageTemplates) -> None:
         "AWS::Lambda::Function",
         {"Handler": Match.string_like_regexp(r"^functions\.[a-z_]+\.[a-z_]+\.handler$")},
     )
-    assert json.dumps(dev.stateless_template.to_json()).count('"Handler"') == 8
+    assert json.dumps(dev.stateless_template.to_json()).count('"Handler"') == 9

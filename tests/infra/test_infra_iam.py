@@ -472,7 +472,7 @@ def test_each_function_has_its_own_role_without_managed_policies(stage: StageTem
         r for r in stage.resources("stateless").values() if r["Type"] == "AWS::Lambda::Function"
     ]
     roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions]
-    assert len(set(roles)) == len(functions) == 8
+    assert len(set(roles)) == len(functions) == 9
     for role_id in roles:
         role = stage.resources("stateless")[role_id]["Properties"]
         assert "ManagedPolicyArns" not in role

@@ -25,8 +25,9 @@ def test_http_api_routes_post_webhook_to_receive(dev: StageTemplates) -> None:
     # Given an HTTP API (not REST); the other is the live page's (test_infra_live_page.py) ...
     template.resource_count_is("AWS::ApiGatewayV2::Api", 2)
     template.has_resource_properties("AWS::ApiGatewayV2::Api", {"ProtocolType": "HTTP"})
-    # ... with exactly one route, POST /stripe/webhook, no AWS authoriser (Stripe signs instead)
-    template.resource_count_is("AWS::ApiGatewayV2::Route", 2)  # and GET /live/{proxy+}
+    # ... with POST /stripe/webhook, no AWS authoriser (Stripe signs instead)
+    # (and GET /live/{proxy+}, and POST /stripe/connect-webhook: test_infra_connect.py)
+    template.resource_count_is("AWS::ApiGatewayV2::Route", 3)
     route = dev.resource(api.route)["Properties"]
     assert route["RouteKey"] == "POST /stripe/webhook"
     assert route["AuthorizationType"] == "NONE"
@@ -70,8 +71,9 @@ def test_only_this_api_route_may_invoke_receive_and_only_the_topic_alarms(
         },
     )
     # Schedules invoke through their roles, event source mappings through the function's role;
-    # the third is the live page's route (test_infra_live_page.py)
-    dev.stateless_template.resource_count_is("AWS::Lambda::Permission", 3)
+    # the third is the live page's route (test_infra_live_page.py), the fourth the Connect
+    # webhook's (test_infra_connect.py)
+    dev.stateless_template.resource_count_is("AWS::Lambda::Permission", 4)
 
 
 def test_default_stage_is_throttled_and_access_logged(dev: StageTemplates) -> None:

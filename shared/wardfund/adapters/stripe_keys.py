@@ -58,9 +58,12 @@ RECONCILE = KeyPurpose(
 OPERATOR = KeyPurpose(
     "operator",
     "operators: `wardfund kit` (Payment Links, their prices and products), `wardfund reconcile`, "
-    "`wardfund suspense refund` (a payment in suspense back to its donor) and `wardfund payout "
-    "preview` (the available balance)",
+    "`wardfund suspense refund` (a payment in suspense back to its donor), `wardfund payout "
+    "preview` (the available balance) and `wardfund campaign connect` (a campaign's connected "
+    "account and its onboarding link)",
     (
+        ("Accounts", "Write"),  # Connect: POST /v1/accounts (issue 17)
+        ("Account Links", "Write"),  # Connect: POST /v1/account_links
         ("Payment Links", "Write"),
         ("Prices", "Write"),
         ("Products", "Write"),
