@@ -61,18 +61,22 @@ class LocalResources:
     connect_webhook_secret: str = ""
 
     def environment(self) -> dict[str, str]:
-        return {
-            "TABLE_NAME": self.table_name,
-            "IDEMPOTENCY_TABLE_NAME": self.idempotency_table_name,
-            "EVENTS_QUEUE_URL": self.events_queue_url,
-            "EVENTS_DLQ_URL": self.events_dlq_url,
-            "BANK_FILES_BUCKET": self.bank_files_bucket,
-            "PAYOUT_TASKS_QUEUE_URL": self.payout_tasks_queue_url,
-            "STRIPE_WEBHOOK_SECRET_NAME": self.webhook_secret_name,
-            "STRIPE_API_KEY_SECRET_NAME": self.api_key_secret_name,
-            "STRIPE_CONNECT_WEBHOOK_SECRET_NAME": self.connect_webhook_secret_name,
-            "SES_CONFIGURATION_SET": self.ses_configuration_set,
-        } | EMAIL_SETTINGS | CONNECT_SETTINGS
+        return (
+            {
+                "TABLE_NAME": self.table_name,
+                "IDEMPOTENCY_TABLE_NAME": self.idempotency_table_name,
+                "EVENTS_QUEUE_URL": self.events_queue_url,
+                "EVENTS_DLQ_URL": self.events_dlq_url,
+                "BANK_FILES_BUCKET": self.bank_files_bucket,
+                "PAYOUT_TASKS_QUEUE_URL": self.payout_tasks_queue_url,
+                "STRIPE_WEBHOOK_SECRET_NAME": self.webhook_secret_name,
+                "STRIPE_API_KEY_SECRET_NAME": self.api_key_secret_name,
+                "STRIPE_CONNECT_WEBHOOK_SECRET_NAME": self.connect_webhook_secret_name,
+                "SES_CONFIGURATION_SET": self.ses_configuration_set,
+            }
+            | EMAIL_SETTINGS
+            | CONNECT_SETTINGS
+        )
 
 
 def _table(name: str, keys: list[tuple[str, str]], *, stream: bool = False) -> str:

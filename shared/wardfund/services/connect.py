@@ -55,6 +55,7 @@ class ConnectRecords(Protocol):
         by: str,
         principal: str | None,
         detail: str,
+        audited_at: datetime | None = None,
     ) -> None: ...
 
 
@@ -111,6 +112,7 @@ def connect_campaign(
         at=link.created,
         by=by,
         principal=principal,
+        audited_at=at,
         detail=(
             f"Stripe onboarding link for {account_id} emailed to {len(treasurers)} "
             f"treasurer(s); it works once, until {until:%H:%M} (London)"

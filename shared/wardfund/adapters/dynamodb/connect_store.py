@@ -132,9 +132,11 @@ class DynamoConnectStore:
         by: str,
         principal: str | None,
         detail: str,
+        audited_at: datetime | None = None,
     ) -> None:
-        """The notice that emails the treasurers their onboarding link, and the campaign's
-        audit entry, in one transaction."""
+        """The notice that emails the treasurers their onboarding link (`at`: when Stripe
+        made the link), and the campaign's audit entry (at `audited_at`, else `at`), in one
+        transaction."""
         notice = {
             "PK": ALERT_PK,
             "SK": f"{utc_key(at)}#{ONBOARDING_KIND}#{campaign_id}#{account_id}",
@@ -146,7 +148,9 @@ class DynamoConnectStore:
             "link_expires_at": utc_key(link_expires_at),
             "requested_by": by,
         }
-        audit = self._audit(campaign_id, at=at, by=by, principal=principal, detail=detail)
+        audit = self._audit(
+            campaign_id, at=audited_at or at, by=by, principal=principal, detail=detail
+        )
         self.table.client.transact_write_items(
             TransactItems=cast(
                 Any,
