@@ -212,9 +212,14 @@ def _bank_details_changed(
     ]
 
 
+def link_tag(url: str) -> str:
+    """A short, stable stand-in for an onboarding link in ids (never the link itself)."""
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
 def _connect_onboarding(change: ConnectOnboarding, campaign: Campaign | None) -> list[EmailDue]:
     kind = EmailKind.CONNECT_ONBOARDING
-    link = f"{change.account_id}:{utc_key(change.at)}"
+    link = f"{change.account_id}:{link_tag(change.link_url)}"  # each link is its own email
     return [
         EmailDue(kind, f"{kind}:{link}:{recipient_tag(address)}", address)
         for address in _unique(campaign.treasurer_emails if campaign else ())

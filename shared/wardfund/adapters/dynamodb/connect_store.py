@@ -37,6 +37,7 @@ from wardfund.adapters.dynamodb.table import (
 from wardfund.domain.calendar import parse_utc_key, utc_key
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.connect import ConnectStatus
+from wardfund.domain.notices import link_tag
 
 CONNECT_SUFFIX = "#connect"
 ONBOARDING_KIND = "connect_onboarding"  # the notice's kind (adapters/dynamodb/outbox_records)
@@ -139,7 +140,7 @@ class DynamoConnectStore:
         transaction."""
         notice = {
             "PK": ALERT_PK,
-            "SK": f"{utc_key(at)}#{ONBOARDING_KIND}#{campaign_id}#{account_id}",
+            "SK": f"{utc_key(at)}#{ONBOARDING_KIND}#{campaign_id}#{link_tag(link_url)}",
             "kind": ONBOARDING_KIND,
             "at": utc_key(at),
             "campaign_id": campaign_id,
@@ -155,7 +156,13 @@ class DynamoConnectStore:
             TransactItems=cast(
                 Any,
                 [
-                    {"Put": {"TableName": self.table.name, "Item": to_item(notice)}},
+                    {
+                        "Put": {
+                            "TableName": self.table.name,
+                            "Item": to_item(notice),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
                     {"Put": {"TableName": self.table.name, "Item": to_item(audit)}},
                 ],
             )
