@@ -46,6 +46,15 @@ out=bench/RESULTS.md
   echo
   echo "![payout scaling](payout_scaling.png)"
   echo
+  echo "## Payout run fanned out per campaign (\`uv run python -m bench.payout_fanout\`)"
+  echo
+  echo "100 and 650 campaigns at 500 ms a transfer, concurrency 1, 5 and 10 (about 12 minutes; the"
+  echo "2,000 and 5,000 runs: \`uv run python -m bench.payout_fanout 2000,5000 5,10\`)."
+  echo
+  uv run python -m bench.payout_fanout 100,650 1,5,10 | grep '^|'
+  echo
+  echo "![payout fan-out](payout_fanout.png)"
+  echo
   echo "## Webhook to the live page (\`uv run python -m bench.live_page_latency 100\`)"
   echo
   echo '```'

@@ -219,8 +219,37 @@ def sqs_script(sqs: Any) -> list[Any]:
     return out
 
 
+def sqs_fifo_script(sqs: Any) -> list[Any]:
+    """The payout tasks queue's ways (issue 16): groups, deduplication ids, batches."""
+    queue = sqs.create_queue(
+        QueueName="tasks.fifo", Attributes={"FifoQueue": "true", "VisibilityTimeout": "30"}
+    )["QueueUrl"]
+    out: list[Any] = []
+    for start in range(0, 30, 10):
+        answer = sqs.send_message_batch(
+            QueueUrl=queue,
+            Entries=[
+                {
+                    "Id": str(n),
+                    "MessageBody": f"task {n}",
+                    "MessageGroupId": f"g{n % 7}",
+                    "MessageDeduplicationId": f"d{n % 25}",  # the last five repeat earlier ids
+                }
+                for n in range(start, start + 10)
+            ],
+        )
+        out.append(sorted(entry["Id"] for entry in answer.get("Successful", [])))
+    names = ["ApproximateNumberOfMessages", "ContentBasedDeduplication", "FifoQueue"]
+    out.append(dict(sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=names)["Attributes"]))
+    for _ in range(3):
+        got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+        out.append(sorted(m["Body"] for m in got))
+    return out
+
+
 @pytest.mark.parametrize(
-    ("service", "script"), [("dynamodb", dynamodb_script), ("sqs", sqs_script)]
+    ("service", "script"),
+    [("dynamodb", dynamodb_script), ("sqs", sqs_script), ("sqs", sqs_fifo_script)],
 )
 def test_patched_moto_answers_as_moto_does(
     endpoints: tuple[str, str], service: str, script: Callable[[Any], list[Any]]

@@ -1,4 +1,4 @@
-"""Two speed fixes to moto's SQS, applied in the local moto process only.
+"""Speed fixes to moto's SQS, applied in the local moto process only.
 
 moto reads the clock through `datetime` arithmetic (several microseconds a call) and, on
 every send and for every message it receives, rebuilds all of the queue's attributes,
@@ -12,6 +12,7 @@ it is on SQS. What moto returns is unchanged.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -34,3 +35,43 @@ def apply() -> None:
 
     namespace.update(unix_time=unix_time, unix_time_millis=unix_time_millis)
     models.SQSBackend.is_message_valid_based_on_retention_period = within_retention  # type: ignore[method-assign]
+    _lazy_queue_attributes(models.Queue)
+
+
+class _LazyAttributes(Mapping[str, Any]):
+    """A queue's attributes, built in full (counting the queue's messages) only when more
+    than ContentBasedDeduplication is read."""
+
+    def __init__(self, queue: Any, build: Any) -> None:
+        self._queue = queue
+        self._build = build
+        self._all: dict[str, Any] | None = None
+
+    def _full(self) -> dict[str, Any]:
+        if self._all is None:
+            self._all = self._build(self._queue)
+        return self._all
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key == "ContentBasedDeduplication" and self._queue.fifo_queue:
+            value = self._queue.content_based_deduplication
+            return str(value).lower() if isinstance(value, bool) else value
+        return self._full().get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._full()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._full())
+
+    def __len__(self) -> int:
+        return len(self._full())
+
+
+def _lazy_queue_attributes(queue_class: Any) -> None:
+    """Every message sent to a FIFO queue reads its ContentBasedDeduplication three times
+    through `Queue.attributes`, which counts the queue's visible, delayed and in-flight
+    messages each time: sending n tasks cost n² (a 5,000-campaign payout run took minutes
+    to queue). The attribute is read from the queue itself; the others as moto builds them."""
+    build = queue_class.attributes.fget
+    queue_class.attributes = property(lambda queue: _LazyAttributes(queue, build))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import date
@@ -215,19 +218,33 @@ def run_line_values(lines: Iterable[CampaignRunLine]) -> list[dict[str, Any]]:
     ]
 
 
+# A run's lines are kept in its summary item, under DynamoDB's 400 KB for an item: about 200
+# bytes each, so beyond LINES_INLINE_MAX lines (a run of thousands of campaigns) they are kept
+# gzip-compressed as base64 text (`lines_gz`: about a tenth of the size), still one item.
+LINES_INLINE_MAX = 1000
+
+
 def run_report_values(report: RunReport) -> dict[str, Any]:
-    return {
-        "run_at": utc_key(report.run_at),
-        "bank_file": report.bank_file,
-        "lines": run_line_values(report.lines),
-    }
+    lines = run_line_values(report.lines)
+    values: dict[str, Any] = {"run_at": utc_key(report.run_at), "bank_file": report.bank_file}
+    if len(lines) > LINES_INLINE_MAX:
+        packed = gzip.compress(json.dumps(lines, separators=(",", ":")).encode(), mtime=0)
+        return values | {"lines_gz": base64.b64encode(packed).decode()}
+    return values | {"lines": lines}
+
+
+def _lines_of(item: Item) -> list[Any]:
+    if item.get("lines_gz"):
+        lines: list[Any] = json.loads(gzip.decompress(base64.b64decode(item["lines_gz"])))
+        return lines
+    return list(item.get("lines", []))
 
 
 def run_report_from(item: Item) -> RunReport:
     return RunReport(
         run_at=parse_utc_key(item["run_at"]),
         bank_file=item.get("bank_file"),
-        lines=run_lines_from(item.get("lines", [])),
+        lines=run_lines_from(_lines_of(item)),
     )
 
 
