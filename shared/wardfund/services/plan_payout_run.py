@@ -54,13 +54,15 @@ class RunPlan:
     balance_error: str | None = None
 
 
-def _demand(
+def transfer_demand(
     campaign: Campaign,
     balance: CampaignBalance,
     run_at: datetime,
     kind: RunKind,
     store: PayoutStore,
 ) -> TransferDemand:
+    """What paying this campaign by transfer would draw on Stripe's balance: its held earlier
+    transfers and, on a weekly run, what it is owed. The run and the preview both ask."""
     held = []
     for earlier in (run for run in balance.unpaid_runs if run < run_at):
         record = store.payout(campaign.campaign_id, earlier)
@@ -108,7 +110,7 @@ def plan_payout_run(
         if kind == "held" and not any(run < run_at for run in balance.unpaid_runs):
             continue
         chosen.append(campaign)
-        demands.append(_demand(campaign, balance, run_at, kind, store))
+        demands.append(transfer_demand(campaign, balance, run_at, kind, store))
     if kind == "held" and not chosen:
         return RunPlan(run_at, kind)
     available, balance_error = None, None

@@ -26,7 +26,7 @@ from wardfund.domain.payouts import (
     plan_payout,
 )
 from wardfund.domain.postings import PostingKind
-from wardfund.services.plan_payout_run import _demand as transfer_demand
+from wardfund.services.plan_payout_run import transfer_demand
 from wardfund.services.ports import PayoutStore, TransferFailed, TransferGateway
 
 GIFTS = (str(PostingKind.PAYMENT), str(PostingKind.DISPUTE_REINSTATED))
