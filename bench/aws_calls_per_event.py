@@ -20,7 +20,7 @@ from wardfund.adapters.dynamodb.table import Table
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.services.campaigns import register_campaign
 
 POLLER = {"ReceiveMessage", "DeleteMessageBatch", "ChangeMessageVisibilityBatch"}

@@ -31,9 +31,9 @@ from wardfund.adapters.dynamodb.table import Table
 from wardfund.domain.calendar import london_date
 from wardfund.domain.campaign import Campaign
 from wardfund.local.background import DRAIN_EVERY_SECONDS
-from wardfund.local.screenshots import find_browser
+from wardfund.local.emails.screenshots import find_browser
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.services.campaigns import register_campaign
 from wardfund.web.limits import FRESH_SECONDS, POLL_SECONDS
 

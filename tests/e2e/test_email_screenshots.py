@@ -13,10 +13,10 @@ import pytest
 
 from wardfund.cli.outbox import demo_scenario
 from wardfund.domain.display import pounds
-from wardfund.local.outbox import write_outbox
-from wardfund.local.scenario_player import ScenarioPlayer
-from wardfund.local.screenshots import find_browser, screenshot
-from wardfund.local.sent_emails import SentEmail
+from wardfund.local.aws.sent_emails import SentEmail
+from wardfund.local.emails.outbox import write_outbox
+from wardfund.local.emails.screenshots import find_browser, screenshot
+from wardfund.local.scenario.player import ScenarioPlayer
 from wardfund.local.stack import LocalStack
 
 pytestmark = pytest.mark.e2e

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_scenarios import OWN_STORIES, SHARED_SCENARIOS
-from wardfund.local.scenario_file import Scenario, load_scenario
-from wardfund.local.scenario_player import ScenarioPlayer
+from wardfund.local.scenario.file import Scenario, load_scenario
+from wardfund.local.scenario.player import ScenarioPlayer
 
 pytestmark = pytest.mark.e2e
 

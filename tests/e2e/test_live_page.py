@@ -25,8 +25,8 @@ import pytest
 
 from tests.e2e.test_local_background import cli, ok, post_webhook
 from wardfund.domain.calendar import london_date
-from wardfund.local.screenshots import find_browser
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.emails.screenshots import find_browser
+from wardfund.local.stripe.world import Donor, StripeWorld
 
 pytestmark = pytest.mark.e2e
 

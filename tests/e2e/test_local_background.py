@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import stripe
 
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 
 ROOT = Path(__file__).resolve().parents[2]
 AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from wardfund.adapters.stripe_event_types import worth_queueing
 from wardfund.cli.main import app
-from wardfund.local.scenario_check import differences
-from wardfund.local.scenario_file import Scenario, Step, load_scenario
-from wardfund.local.scenario_player import ScenarioPlayer
+from wardfund.local.scenario.check import differences
+from wardfund.local.scenario.file import Scenario, Step, load_scenario
+from wardfund.local.scenario.player import ScenarioPlayer
 from wardfund.local.stack import LocalStack
 
 ROOT = Path(__file__).resolve().parents[2]

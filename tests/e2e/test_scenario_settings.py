@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from wardfund.local.resources import EMAIL_SETTINGS
-from wardfund.local.scenario_file import load_scenario
-from wardfund.local.scenario_player import ScenarioPlayer
+from wardfund.local.aws.resources import EMAIL_SETTINGS
+from wardfund.local.scenario.file import load_scenario
+from wardfund.local.scenario.player import ScenarioPlayer
 from wardfund.local.stack import LocalStack
 from wardfund.settings import get_settings
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from wardfund.local.scenario_check import differences
-from wardfund.local.scenario_file import Delivery, Scenario, load_scenario
-from wardfund.local.scenario_player import ScenarioPlayer
+from wardfund.local.scenario.check import differences
+from wardfund.local.scenario.file import Delivery, Scenario, load_scenario
+from wardfund.local.scenario.player import ScenarioPlayer
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT.parent / "shared" / "scenarios"

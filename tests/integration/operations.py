@@ -21,7 +21,7 @@ from wardfund.cli.main import app
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.figures import CampaignFigures
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.services.campaigns import register_campaign
 
 RUNNER = CliRunner()

@@ -28,7 +28,7 @@ from wardfund.domain.bank_files import bank_file_names
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 
 GIFT_AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)
 RUN = datetime(2026, 6, 8, 6, 0, tzinfo=LONDON)  # Monday 8 June 2026, 06:00 London

@@ -23,7 +23,7 @@ from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.adapters.stripe_keys import OPERATOR
 from wardfund.cli.target import STACK_OUTPUTS
-from wardfund.local.runtime import apply_environment
+from wardfund.local.lambdas.runtime import apply_environment
 from wardfund.settings import get_settings
 
 REGION = "eu-west-2"

@@ -22,7 +22,7 @@ from wardfund.cli.common import money
 from wardfund.cli.demo import figures_rows, payouts_rows, print_figures, print_payouts
 from wardfund.cli.main import app
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import StripeWorld
+from wardfund.local.stripe.world import StripeWorld
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 TERMINAL = {"COLUMNS": "80", "TTY_COMPATIBLE": "1", "NO_COLOR": "1", "WARDFUND_ACTOR": "tester"}

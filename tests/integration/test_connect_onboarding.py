@@ -25,8 +25,8 @@ from wardfund.adapters.dynamodb.table import ALERT_PK
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
 from wardfund.local.stack import LocalStack
-from wardfund.local.standin_connect import LINK_SECONDS
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.standin.connect import LINK_SECONDS
+from wardfund.local.stripe.world import Donor, StripeWorld
 
 GIFT_AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)
 RUN_1 = datetime(2026, 6, 8, 6, 0, tzinfo=LONDON)

@@ -18,7 +18,7 @@ from wardfund.adapters.dynamodb.live_nights import (
 )
 from wardfund.domain.live_night import NightKey, NightTotals
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import StripeWorld
+from wardfund.local.stripe.world import StripeWorld
 
 pytestmark = pytest.mark.e2e
 

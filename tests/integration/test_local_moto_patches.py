@@ -18,7 +18,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from wardfund.local.moto_process import MotoProcess, _free_port
+from wardfund.local.aws.moto_process import MotoProcess, _free_port
 
 Calls = Callable[[str], Any]
 MADE_UP = {"MessageId", "ReceiptHandle", "ResponseMetadata", "SentTimestamp"}

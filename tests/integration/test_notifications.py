@@ -22,10 +22,10 @@ from botocore.exceptions import ClientError
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.adapters.ses_mailer import SesMailer
 from wardfund.cli.outbox import demo_scenario
-from wardfund.local.resources import EMAIL_SETTINGS
-from wardfund.local.scenario_file import Scenario
-from wardfund.local.scenario_player import ScenarioPlayer
-from wardfund.local.sent_emails import SentEmail
+from wardfund.local.aws.resources import EMAIL_SETTINGS
+from wardfund.local.aws.sent_emails import SentEmail
+from wardfund.local.scenario.file import Scenario
+from wardfund.local.scenario.player import ScenarioPlayer
 from wardfund.local.stack import LocalStack
 from wardfund.services.notification_ports import OutgoingEmail
 

@@ -11,9 +11,9 @@ from botocore.exceptions import ClientError
 
 from tests.integration.operations import ok, said, unique, wardfund
 from wardfund.adapters.ses_mailer import SesMailer
-from wardfund.local.resources import EMAIL_SETTINGS
-from wardfund.local.scenario_file import Scenario
-from wardfund.local.scenario_player import ScenarioPlayer
+from wardfund.local.aws.resources import EMAIL_SETTINGS
+from wardfund.local.scenario.file import Scenario
+from wardfund.local.scenario.player import ScenarioPlayer
 from wardfund.local.stack import LocalStack
 from wardfund.services.notification_ports import OutgoingEmail
 

@@ -19,8 +19,8 @@ from wardfund.adapters.stripe_gateway import StripeTransfers, stripe_client
 from wardfund.domain.calendar import LONDON, utc_key
 from wardfund.domain.campaign import Campaign
 from wardfund.local.stack import STRIPE_API_KEY, LocalStack
-from wardfund.local.stripe_standin import StripeStandIn
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.standin.app import StripeStandIn
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.services.campaigns import register_campaign
 from wardfund.services.ports import BalanceInsufficient, TransferFailed
 

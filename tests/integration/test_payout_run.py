@@ -28,9 +28,9 @@ from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.figures import CampaignFigures
 from wardfund.domain.payouts import payout_id
-from wardfund.local.runtime import apply_environment
+from wardfund.local.lambdas.runtime import apply_environment
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.services.bank_details import approve_change, request_change
 from wardfund.services.campaigns import register_campaign
 

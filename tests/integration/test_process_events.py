@@ -22,9 +22,9 @@ from wardfund.adapters.dynamodb.ledger_store import DynamoLedgerStore
 from wardfund.adapters.dynamodb.table import ALERT_PK, Table
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.figures import CampaignFigures
-from wardfund.local.lambda_context import LocalLambdaContext
+from wardfund.local.lambdas.lambda_context import LocalLambdaContext
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.observability import metrics
 from wardfund.services.campaigns import register_campaign
 

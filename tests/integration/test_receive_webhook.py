@@ -23,10 +23,10 @@ import boto3
 import pytest
 import stripe
 
-from wardfund.local.lambda_context import LocalLambdaContext
+from wardfund.local.lambdas.lambda_context import LocalLambdaContext
+from wardfund.local.lambdas.webhook_server import WEBHOOK_PATH, api_gateway_event
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import Donor, StripeWorld
-from wardfund.local.webhook_server import WEBHOOK_PATH, api_gateway_event
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.observability import metrics
 
 MAX_BODY = 256 * 1024

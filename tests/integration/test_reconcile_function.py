@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.integration.operations import StripeWorld, donor, figures, register
-from wardfund.local.lambda_context import LocalLambdaContext
+from wardfund.local.lambdas.lambda_context import LocalLambdaContext
 from wardfund.local.stack import LocalStack
 
 GIFT_AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)

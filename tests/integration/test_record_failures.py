@@ -17,9 +17,9 @@ import pytest
 
 from tests.integration.operations import donor, figures, register
 from wardfund.adapters.dynamodb.table import ALERT_PK, Table
-from wardfund.local.lambda_context import LocalLambdaContext
+from wardfund.local.lambdas.lambda_context import LocalLambdaContext
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import StripeWorld
+from wardfund.local.stripe.world import StripeWorld
 from wardfund.observability import logger, metrics
 
 AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)

@@ -13,9 +13,9 @@ import pytest
 from tests.integration.operations import donor, figures, register, said, wardfund
 from wardfund.adapters.stripe_keys import StripeKeyMissing
 from wardfund.domain.calendar import LONDON
-from wardfund.local.runtime import apply_environment
+from wardfund.local.lambdas.runtime import apply_environment
 from wardfund.local.stack import STRIPE_API_KEY, LocalStack
-from wardfund.local.stripe_world import StripeWorld
+from wardfund.local.stripe.world import StripeWorld
 
 PLACEHOLDER = "q8Zr,v0^placeholder-CloudFormation-made"  # what GenerateSecretString leaves
 RUN = datetime(2026, 6, 8, 6, 0, tzinfo=LONDON)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import stripe
 
-from wardfund.local.stripe_standin import StripeStandIn
+from wardfund.local.stripe.standin.app import StripeStandIn
 
 KEY = "sk_test_standin"
 PARAMS: dict[str, Any] = {

@@ -20,9 +20,9 @@ import pytest
 from tests.integration.operations import donor, figures, register
 from wardfund.adapters.dynamodb.table import ALERT_PK, Table
 from wardfund.adapters.stripe_event_types import PINNED_API_VERSION
-from wardfund.local.lambda_context import LocalLambdaContext
+from wardfund.local.lambdas.lambda_context import LocalLambdaContext
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import StripeWorld
+from wardfund.local.stripe.world import StripeWorld
 from wardfund.observability import metrics
 
 Event = dict[str, Any]

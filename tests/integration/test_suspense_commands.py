@@ -24,8 +24,8 @@ from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
 from wardfund.adapters.dynamodb.suspense_items import suspense_items
 from wardfund.cli.main import app
 from wardfund.local.stack import LocalStack
-from wardfund.local.standin_refunds import WorldRefunds
-from wardfund.local.stripe_world import StripeWorld
+from wardfund.local.stripe.standin.refunds import WorldRefunds
+from wardfund.local.stripe.world import StripeWorld
 
 AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)
 

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from tests.integration.operations import deliver, donor, register, table
 from wardfund.adapters.dynamodb.suspense_items import mark_resolved, suspense_items
 from wardfund.adapters.dynamodb.table import ALERT_PK
-from wardfund.local.sent_emails import SentEmail
+from wardfund.local.aws.sent_emails import SentEmail
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import StripeWorld
+from wardfund.local.stripe.world import StripeWorld
 
 AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)
 FIRST_RUN = datetime(2026, 6, 8, 5, 0, tzinfo=UTC)  # Monday 06:00 London

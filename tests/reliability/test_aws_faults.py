@@ -37,9 +37,9 @@ from wardfund.adapters.stripe_event_types import worth_queueing
 from wardfund.domain.bank_files import bank_file_names
 from wardfund.domain.calendar import LONDON, utc_key
 from wardfund.domain.campaign import Campaign
-from wardfund.local.runtime import apply_environment
+from wardfund.local.lambdas.runtime import apply_environment
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.services import ledger_attempts
 from wardfund.services.campaigns import register_campaign
 from wardfund.services.ledger_attempts import MAX_ATTEMPTS, Backoff

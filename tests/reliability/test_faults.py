@@ -26,7 +26,7 @@ from wardfund.adapters.dynamodb.records import run_report_from
 from wardfund.adapters.dynamodb.table import ALERT_PK, RUNS_PK, Table
 from wardfund.domain.calendar import LONDON, utc_key
 from wardfund.domain.campaign import Campaign
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.services.campaigns import register_campaign, update_campaign
 
 GIFT_AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)

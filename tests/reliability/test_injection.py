@@ -30,7 +30,7 @@ from wardfund.adapters.kms_bank_details import KmsBankDetails
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.services.bank_details import approve_change, request_change
 from wardfund.services.campaigns import register_campaign
 

@@ -27,7 +27,7 @@ from wardfund.domain.calendar import LONDON, utc_key
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.payout_run import Settled, Settlement
 from wardfund.local.stack import LocalStack
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.services.campaigns import register_campaign
 
 GIFT_AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)

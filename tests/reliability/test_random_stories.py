@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wardfund.domain.calendar import LONDON
-from wardfund.local.scenario_file import Delivery, Scenario
-from wardfund.local.scenario_player import ScenarioPlayer
+from wardfund.local.scenario.file import Delivery, Scenario
+from wardfund.local.scenario.player import ScenarioPlayer
 
 FIGURES = ("campaigns", "payouts", "suspense_pence", "ledger_balanced")
 START = datetime(2026, 5, 4, 18, 0, tzinfo=LONDON)

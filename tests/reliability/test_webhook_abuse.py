@@ -13,9 +13,9 @@ import stripe
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wardfund.local.lambda_context import LocalLambdaContext
-from wardfund.local.runtime import handler_module
-from wardfund.local.webhook_server import api_gateway_event
+from wardfund.local.lambdas.lambda_context import LocalLambdaContext
+from wardfund.local.lambdas.runtime import handler_module
+from wardfund.local.lambdas.webhook_server import api_gateway_event
 
 FUZZ_EXAMPLES = 10_000
 

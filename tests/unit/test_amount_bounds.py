@@ -17,7 +17,7 @@ from wardfund.adapters.stripe_signatures import StripeWebhookVerifier
 from wardfund.cli.campaign_yaml import load_campaigns
 from wardfund.cli.common import CommandError, pounds_to_pence
 from wardfund.domain.errors import InvalidCampaign
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.services.accept_webhook import InvalidPayload
 
 AT = datetime(2026, 6, 3, 18, tzinfo=UTC)

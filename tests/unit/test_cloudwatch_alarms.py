@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from wardfund.adapters.cloudwatch_alarms import dead_letter_alarm
-from wardfund.local.dead_letter_watch import alarm_notification
+from wardfund.local.lambdas.dead_letter_watch import alarm_notification
 from wardfund.services.raise_alert import raise_dead_letter_alert
 
 AT = datetime(2026, 6, 8, 6, 5, 12, 345000, tzinfo=UTC)

@@ -23,7 +23,7 @@ from wardfund.domain.notices import (
 from wardfund.domain.payouts import PayoutMethod, PayoutPlan
 from wardfund.domain.postings import Allocation, Payment, PaymentKind
 from wardfund.domain.run_report import CampaignRunLine, RunReport
-from wardfund.local.stream_worker import matches
+from wardfund.local.lambdas.stream_worker import matches
 
 AT = datetime(2026, 6, 3, 18, 30, tzinfo=UTC)
 RUN = datetime(2026, 6, 8, 5, tzinfo=UTC)

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from wardfund.local.scenario_check import differences
-from wardfund.local.scenario_file import Scenario
-from wardfund.local.scenario_result import StepEmail, email_rows
-from wardfund.local.sent_emails import SentEmail
+from wardfund.local.aws.sent_emails import SentEmail
+from wardfund.local.scenario.check import differences
+from wardfund.local.scenario.file import Scenario
+from wardfund.local.scenario.result import StepEmail, email_rows
 
 AT = "2026-06-02T19:00:00+01:00"
 

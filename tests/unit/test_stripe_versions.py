@@ -22,7 +22,7 @@ from wardfund.adapters.stripe_events import (
     to_fact,
 )
 from wardfund.domain.facts import Ignored, InvoiceSeen
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.services.accept_webhook import VerifiedEvent, accept_webhook
 
 AT = datetime(2026, 6, 3, 18, tzinfo=UTC)

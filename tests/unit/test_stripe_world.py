@@ -12,7 +12,7 @@ import stripe
 from stripe._list_object import ListObject
 from stripe._object_classes import OBJECT_CLASSES
 
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.world import Donor, StripeWorld
 
 T0 = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
 ANN = Donor("d1", "ann@example.org", "Ann Example")

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from wardfund.cli.outbox import DEFAULT_FOLDER, demo_scenario, save_outbox
 from wardfund.cli.tables import Column, columns, print_pairs, print_table
-from wardfund.local.scenario_player import ScenarioPlayer
+from wardfund.local.scenario.player import ScenarioPlayer
 from wardfund.local.stack import LocalStack
 
 

@@ -128,7 +128,7 @@ def _live_base(target: Target) -> str:
     stage's LivePageUrl output)."""
     if target.local:
         from wardfund.local.background import read_state
-        from wardfund.local.webhook_server import live_base
+        from wardfund.local.lambdas.webhook_server import live_base
 
         return live_base(read_state().webhook_url)
     return target.settings.live_page_url

@@ -55,7 +55,7 @@ LocalFlag = Annotated[
 def up() -> None:
     """Start the local stack (moto, webhook endpoint, Stripe stand-in, queue worker)."""
     from wardfund.local.background import start_background, state_path
-    from wardfund.local.webhook_server import live_base
+    from wardfund.local.lambdas.webhook_server import live_base
 
     with command_errors(), working("starting the local stack (about 10 s)"):
         state = start_background()

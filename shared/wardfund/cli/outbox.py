@@ -17,11 +17,11 @@ from rich.text import Text
 
 from wardfund.cli.common import labelled
 from wardfund.cli.progress import steps, working
-from wardfund.local.outbox import INDEX, write_outbox
-from wardfund.local.scenario_file import Scenario, ScenarioError, load_scenario
-from wardfund.local.scenario_player import ScenarioPlayer
-from wardfund.local.screenshots import BrowserMissing, screenshot
-from wardfund.local.sent_emails import SentEmail
+from wardfund.local.aws.sent_emails import SentEmail
+from wardfund.local.emails.outbox import INDEX, write_outbox
+from wardfund.local.emails.screenshots import BrowserMissing, screenshot
+from wardfund.local.scenario.file import Scenario, ScenarioError, load_scenario
+from wardfund.local.scenario.player import ScenarioPlayer
 from wardfund.local.stack import LocalStack
 
 DEFAULT_FOLDER = Path("out/outbox")
@@ -29,7 +29,7 @@ DEMO_STORY = "demo.yaml"
 
 
 def demo_scenario() -> Scenario:
-    story = resources.files("wardfund.local.stories").joinpath(DEMO_STORY)
+    story = resources.files("wardfund.local.scenario.stories").joinpath(DEMO_STORY)
     with resources.as_file(story) as path:
         return load_scenario(Path(path))
 

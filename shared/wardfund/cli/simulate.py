@@ -11,13 +11,13 @@ from rich.text import Text
 
 from wardfund.cli.common import labelled
 from wardfund.cli.progress import steps, working
-from wardfund.local.scenario_check import differences
-from wardfund.local.scenario_file import Scenario, ScenarioError, load_scenario
+from wardfund.local.scenario.check import differences
+from wardfund.local.scenario.file import Scenario, ScenarioError, load_scenario
 
 
 def _fresh(scenario: Scenario) -> dict[str, Any]:
     """On an embedded stack of its own, started and stopped here."""
-    from wardfund.local.scenario_player import ScenarioPlayer
+    from wardfund.local.scenario.player import ScenarioPlayer
     from wardfund.local.stack import LocalStack
 
     with working("starting the embedded stack"):

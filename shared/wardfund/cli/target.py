@@ -145,7 +145,7 @@ def connect(
 ) -> Target:
     """Sets this process's environment for the chosen stack and returns its handles."""
     from wardfund.local.background import LocalStackNotRunning, use_local
-    from wardfund.local.runtime import apply_environment
+    from wardfund.local.lambdas.runtime import apply_environment
 
     if local:
         try:

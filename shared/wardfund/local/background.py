@@ -91,7 +91,7 @@ def read_state(path: Path | None = None) -> LocalState:
 
 def use_local(path: Path | None = None) -> LocalState:
     """Points this process (boto3, settings, Stripe) at the background stack."""
-    from wardfund.local.runtime import apply_environment
+    from wardfund.local.lambdas.runtime import apply_environment
 
     state = read_state(path)
     os.environ.pop("AWS_PROFILE", None)

@@ -17,7 +17,7 @@ Requests are JSON over HTTP on 127.0.0.1, with the token the state file keeps (o
 can read `.wardfund/local.json` can drive the stack). One request runs at a time, and the
 queue worker's background drain waits for it, so a command's answer is the stack's state
 after everything it caused. `POST /v1/refunds` on the Stripe stand-in is answered by the
-same world (`local/standin_refunds.py`); the refund events it makes are delivered on the
+same world (`local/stripe/standin/refunds.py`); the refund events it makes are delivered on the
 background loop's next tick, a moment after Stripe's answer, as Stripe's are.
 """
 
@@ -41,11 +41,11 @@ from wardfund.adapters.dynamodb.table import SUSPENSE_PK, Table, payment_pk
 from wardfund.domain.calendar import LONDON
 from wardfund.domain.errors import WardfundError
 from wardfund.domain.postings import held
-from wardfund.local.scenario_file import ScenarioError, load_scenario
-from wardfund.local.scenario_player import ScenarioPlayer
+from wardfund.local.scenario.file import ScenarioError, load_scenario
+from wardfund.local.scenario.player import ScenarioPlayer
 from wardfund.local.stack import LocalStack
-from wardfund.local.standin_refunds import WorldRefunds
-from wardfund.local.stripe_world import Donor, StripeWorld
+from wardfund.local.stripe.standin.refunds import WorldRefunds
+from wardfund.local.stripe.world import Donor, StripeWorld
 
 JSON = dict[str, Any]
 TOKEN_HEADER = "X-Wardfund-Token"  # noqa: S105 - a header name, not a secret

@@ -20,25 +20,25 @@ from wardfund.adapters.dynamodb.outbox_records import STREAM_FILTERS
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.adapters.scheduler import PayoutSchedule
 from wardfund.event_sources import PAYOUT_TASKS_MAX_CONCURRENCY
-from wardfund.local.dead_letter_watch import DeadLetterWatch
-from wardfund.local.lambda_context import LocalLambdaContext
-from wardfund.local.moto_process import MotoProcess
-from wardfund.local.payout_outcome import run_outcome
-from wardfund.local.payout_workers import DrainReport, PayoutWorkers
-from wardfund.local.queue_worker import QueueWorker
-from wardfund.local.resources import REGION, LocalResources, provision, verify_sender
-from wardfund.local.runtime import (
+from wardfund.local.aws.moto_process import MotoProcess
+from wardfund.local.aws.resources import REGION, LocalResources, provision, verify_sender
+from wardfund.local.aws.sent_emails import SentEmail, count_sent_emails, read_sent_emails
+from wardfund.local.lambdas.dead_letter_watch import DeadLetterWatch
+from wardfund.local.lambdas.lambda_context import LocalLambdaContext
+from wardfund.local.lambdas.payout_outcome import run_outcome
+from wardfund.local.lambdas.payout_workers import DrainReport, PayoutWorkers
+from wardfund.local.lambdas.queue_worker import QueueWorker
+from wardfund.local.lambdas.runtime import (
     HANDLER_MODULES,
     apply_environment,
     handler_module,
     local_invoker,
     quiet_libraries,
 )
-from wardfund.local.sent_emails import SentEmail, count_sent_emails, read_sent_emails
-from wardfund.local.standin_connect import StandinConnect
-from wardfund.local.stream_worker import StreamWorker
-from wardfund.local.stripe_standin import DEFAULT_AVAILABLE_PENCE, StripeStandIn
-from wardfund.local.webhook_server import WebhookServer
+from wardfund.local.lambdas.stream_worker import StreamWorker
+from wardfund.local.lambdas.webhook_server import WebhookServer
+from wardfund.local.stripe.standin.app import DEFAULT_AVAILABLE_PENCE, StripeStandIn
+from wardfund.local.stripe.standin.connect import StandinConnect
 
 STRIPE_API_KEY = "sk_test_wardfund_local"
 POST_WORKERS = 4

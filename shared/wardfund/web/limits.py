@@ -1,6 +1,6 @@
 """The live page's limits, in one place: the page and its function read them, the CDK app
 (infra/constructs/live_page.py) sets the API's throttle and the function's concurrency from
-them, and the local endpoint applies the same throttle (local/webhook_server.py).
+them, and the local endpoint applies the same throttle (local/lambdas/webhook_server.py).
 
 Budget: a payment recorded is on the screen within POLL_SECONDS + FRESH_SECONDS (+ the
 request itself), under the 5 s the room is promised.

@@ -1,0 +1,1 @@
+"""Local-only patches applied inside the moto process (DynamoDB, SQS, the JSON serializer)."""

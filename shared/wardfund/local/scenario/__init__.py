@@ -1,0 +1,1 @@
+"""Scenario files: loading and checking them, playing them through the local stack, the results."""

@@ -1,0 +1,1 @@
+"""The local Stripe API stand-in: the HTTP server and the endpoints it answers."""
