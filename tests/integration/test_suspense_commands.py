@@ -80,6 +80,11 @@ def test_a_first_monthly_payment_assigned_from_suspense_is_split_matched_and_aud
     # And the campaign's audit trail says who did it
     trail = said(ok("campaign", "show", "leeds-central"))
     assert "assigned from suspense by A. Jones" in trail
+    # And the donor, not thanked while the payment was in suspense, is thanked once now
+    stack.drain_notifications()
+    thanks = [e for e in stack.sent_emails() if e.kind == "donor_thanks"]
+    assert [e.to for e in thanks] == [("d1@donors.example",)]
+    assert "Campaign leeds-central" in thanks[0].subject
 
     # When someone assigns it again
     again = wardfund("suspense", "assign", payment_id, "leeds-central", "--by", "B. Smith")
@@ -87,6 +92,8 @@ def test_a_first_monthly_payment_assigned_from_suspense_is_split_matched_and_aud
     assert again.exit_code == 2
     assert "left suspense already" in said(again)
     assert figures(stack, "leeds-central") == got
+    stack.drain_notifications()
+    assert len([e for e in stack.sent_emails() if e.kind == "donor_thanks"]) == 1
 
     # When the next payout runs (the assignment is dated when it was made: now)
     run = datetime.now(UTC) + timedelta(minutes=1)

@@ -61,6 +61,11 @@ failed_run = run_report_values(
 CASES = [
     ("payment inserted", record("INSERT", payment_item), PaymentRecorded),
     ("payment rewritten", record("MODIFY", payment_item, payment_item), None),
+    (
+        "payment assigned out of suspense",
+        record("INSERT", payment_item | {"SK": "ASSIGNED", "entry_id": "e1", "event_id": "x"}),
+        PaymentRecorded,
+    ),
     ("refund record", record("INSERT", {"PK": "PAYMENT#pi_1", "SK": "REFUND#re_1"}), None),
     (
         "payout paid",

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wardfund.adapters.dynamodb.records import payment_from, plan_from, run_report_from
+from wardfund.adapters.dynamodb.suspense_assignment import ASSIGNED_RECORD
 from wardfund.adapters.dynamodb.table import ALERT_PK, RUNS_PK, Item, from_item
 from wardfund.domain.bank_details import Shown
 from wardfund.domain.calendar import parse_utc_key
@@ -33,6 +34,10 @@ from wardfund.domain.notices import (
 from wardfund.domain.payouts import PayoutStatus
 
 INSERT, MODIFY = "INSERT", "MODIFY"
+# A payment's record as first written, and the record `suspense assign` writes when a payment
+# leaves suspense for its campaign: both carry the payment, its allocation and its donor, and a
+# payment in suspense was never thanked.
+PAYMENT_RECORDS = ("PAYMENT", ASSIGNED_RECORD)
 BANK_DETAILS_CHANGED = "bank_details_changed"  # bank_details_store.CHANGED_KIND
 CONNECT_ONBOARDING = "connect_onboarding"  # connect_store.ONBOARDING_KIND
 DONE = (str(PayoutStatus.PAID), str(PayoutStatus.AWAITING_BANK_TRANSFER))
@@ -53,7 +58,7 @@ ALERT_DETAILS = (
 )
 
 STREAM_FILTERS: tuple[dict[str, Any], ...] = (
-    {"eventName": [INSERT], "dynamodb": {"Keys": {"SK": {"S": ["PAYMENT"]}}}},
+    {"eventName": [INSERT], "dynamodb": {"Keys": {"SK": {"S": list(PAYMENT_RECORDS)}}}},
     {
         "eventName": [MODIFY],
         "dynamodb": {
@@ -186,7 +191,7 @@ def change_from_record(
     pk, sk = str(new.get("PK", "")), str(new.get("SK", ""))
     if not pk:
         return None  # a REMOVE, or a stream without new images
-    if event_name == INSERT and sk == "PAYMENT" and pk.startswith("PAYMENT#"):
+    if event_name == INSERT and sk in PAYMENT_RECORDS and pk.startswith("PAYMENT#"):
         return _payment(new)
     if (
         event_name == MODIFY
