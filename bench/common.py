@@ -57,3 +57,25 @@ def bar_chart(
     figure.savefig(out, dpi=110)
     plt.close(figure)
     return out
+
+
+def write_section(heading: str, lines: list[str]) -> None:
+    """Writes one benchmark's section of bench/RESULTS.md, replacing its last one and leaving
+    the other sections as they are; the first line says when and on which commit."""
+    import subprocess
+    from datetime import UTC, datetime
+
+    results = Path(__file__).parent / "RESULTS.md"
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    stamp = f"Recorded {datetime.now(UTC):%Y-%m-%dT%H:%MZ} on the 2-core VM, commit {commit}."
+    section = "\n".join([heading, "", stamp, "", *lines, ""])
+    text = results.read_text()
+    if heading in text:
+        start = text.index(heading)
+        following = text.find("\n## ", start + len(heading))
+        text = text[:start] + section + (text[following:] if following >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    results.write_text(text)

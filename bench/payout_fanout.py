@@ -27,7 +27,7 @@ from typing import Any
 
 import boto3
 
-from bench.common import calls, count_aws_calls
+from bench.common import calls, count_aws_calls, write_section
 from wardfund.adapters.dynamodb.records import campaign_values, journal_values
 from wardfund.adapters.dynamodb.table import (
     BALANCE_SK,
@@ -185,19 +185,10 @@ SECTION = "## Payout run fanned out per campaign (`uv run python -m bench.payout
 
 
 def record(rows: list[dict[str, Any]], note: str) -> None:
-    """Writes this benchmark's section of bench/RESULTS.md (replacing its last one), from the
-    rows in payout_fanout.json, without touching the other sections."""
-    import subprocess
-
-    results = Path(__file__).parent / "RESULTS.md"
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    section = "\n".join(
+    """This benchmark's section of bench/RESULTS.md, from the rows in payout_fanout.json."""
+    write_section(
+        SECTION,
         [
-            SECTION,
-            "",
-            f"Recorded {datetime.now(UTC):%Y-%m-%dT%H:%MZ} on the 2-core VM, commit {commit}, "
             f"{LATENCY_SECONDS * 1000:.0f} ms stand-in latency per transfer; moto in its own "
             "process, the pay function's invocations as threads of this one. "
             "Ideal = campaigns × latency ÷ concurrency.",
@@ -207,17 +198,8 @@ def record(rows: list[dict[str, Any]], note: str) -> None:
             note,
             "",
             "![payout fan-out](payout_fanout.png)",
-            "",
-        ]
+        ],
     )
-    text = results.read_text()
-    if SECTION in text:
-        start = text.index(SECTION)
-        following = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[following + 1 :] if following >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    results.write_text(text)
 
 
 def plot(rows: list[dict[str, Any]]) -> None:

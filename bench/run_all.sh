@@ -55,6 +55,16 @@ out=bench/RESULTS.md
   echo
   echo "![payout fan-out](payout_fanout.png)"
   echo
+  echo "## Ward-night burst (\`uv run python -m bench.ward_night\`)"
+  echo
+  echo "2,000 monthly pledges, every Stripe event of each, POSTed over 10 minutes (about 12 minutes)."
+  echo
+  echo '```'
+  uv run python -m bench.ward_night | grep -v '^{"_aws'
+  echo '```'
+  echo
+  echo "![ward-night burst](ward_night.png)"
+  echo
   echo "## Webhook to the live page (\`uv run python -m bench.live_page_latency 100\`)"
   echo
   echo '```'

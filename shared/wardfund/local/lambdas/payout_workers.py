@@ -24,7 +24,7 @@ import boto3
 from wardfund.event_sources import PAYOUT_TASK_ATTEMPTS
 from wardfund.local.aws.resources import ACCOUNT, REGION
 from wardfund.local.lambdas.lambda_context import LocalLambdaContext
-from wardfund.local.lambdas.queue_worker import _record
+from wardfund.local.lambdas.queue_worker import sqs_record
 
 FUNCTION_NAME = "wardfund-pay-campaign"
 TIMEOUT_SECONDS = 60
@@ -107,7 +107,7 @@ class PayoutWorkers:
                 future.result()
 
     def _deliver(self, message: Any, report: DrainReport, parked: list[str]) -> None:
-        event = {"Records": [_record(message, self.queue_arn)]}
+        event = {"Records": [sqs_record(message, self.queue_arn)]}
         started = time.perf_counter()
         failed = False
         try:

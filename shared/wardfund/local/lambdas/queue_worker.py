@@ -17,7 +17,8 @@ from wardfund.local.aws.resources import ACCOUNT, REGION
 from wardfund.local.lambdas.lambda_context import LocalLambdaContext
 
 
-def _record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
+def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
+    """A message as ReceiveMessage gives it → the record Lambda hands the function."""
     return {
         "messageId": message["MessageId"],
         "receiptHandle": message["ReceiptHandle"],
@@ -72,7 +73,7 @@ class QueueWorker:
 
     def _deliver(self, messages: list[dict[str, Any]]) -> int:
         self.invocations += 1
-        event = {"Records": [_record(message, self.queue_arn) for message in messages]}
+        event = {"Records": [sqs_record(message, self.queue_arn) for message in messages]}
         reply = self.handler(event, LocalLambdaContext("wardfund-process"))
         failed = {item["itemIdentifier"] for item in reply.get("batchItemFailures", [])}
         succeeded = [m for m in messages if m["MessageId"] not in failed]
