@@ -64,6 +64,25 @@ class PayoutCompleted:
     settles: tuple[str, ...]
 
 
+ALERT_DETAIL_NAMES = (
+    "campaign_id",
+    "campaign_name",
+    "ward",
+    "payment_id",
+    "payment_kind",
+    "currency",
+    "needed",
+    "queue",
+    "alarm",
+    "event_id",
+    "event_type",
+    "object_id",
+    "error_type",
+)
+"""The details an alert may carry (`AlertRaised.details`): read from its record, and each
+shown in its email (blank when the alert has none)."""
+
+
 @dataclass(frozen=True)
 class AlertRaised:
     alert_id: str

@@ -8,30 +8,13 @@ from typing import Any
 
 from wardfund.domain.bank_files import summary_location
 from wardfund.domain.calendar import london_date, parse_utc_key
-from wardfund.domain.notices import AlertRaised, RunSummarised
+from wardfund.domain.notices import ALERT_DETAIL_NAMES, AlertRaised, RunSummarised
 from wardfund.services.notification_ports import (
     BankFileReader,
     Composed,
     EmailContext,
     NotificationReader,
 )
-
-ALERT_DETAIL_NAMES = (
-    "campaign_id",
-    "campaign_name",
-    "ward",
-    "payment_id",
-    "payment_kind",
-    "currency",
-    "needed",
-    "queue",
-    "alarm",
-    "event_id",
-    "event_type",
-    "object_id",
-    "error_type",
-)
-
 
 RECENT_CHANGE_DAYS = 30  # bank details changed this recently are flagged to check
 

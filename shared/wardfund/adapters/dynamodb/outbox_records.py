@@ -21,6 +21,7 @@ from wardfund.domain.bank_details import Shown
 from wardfund.domain.calendar import parse_utc_key
 from wardfund.domain.facts import Donor
 from wardfund.domain.notices import (
+    ALERT_DETAIL_NAMES,
     AlertKind,
     AlertRaised,
     BankDetailsChanged,
@@ -41,21 +42,6 @@ PAYMENT_RECORDS = ("PAYMENT", ASSIGNED_RECORD)
 BANK_DETAILS_CHANGED = "bank_details_changed"  # bank_details_store.CHANGED_KIND
 CONNECT_ONBOARDING = "connect_onboarding"  # connect_store.ONBOARDING_KIND
 DONE = (str(PayoutStatus.PAID), str(PayoutStatus.AWAITING_BANK_TRANSFER))
-ALERT_DETAILS = (
-    "campaign_id",
-    "campaign_name",
-    "ward",
-    "payment_id",
-    "payment_kind",
-    "currency",
-    "needed",
-    "queue",
-    "alarm",
-    "event_id",
-    "event_type",
-    "object_id",
-    "error_type",
-)
 
 STREAM_FILTERS: tuple[dict[str, Any], ...] = (
     {"eventName": [INSERT], "dynamodb": {"Keys": {"SK": {"S": list(PAYMENT_RECORDS)}}}},
@@ -107,7 +93,7 @@ def _alert(new: Item) -> Change:
         at=parse_utc_key(at_text),
         reason=str(new.get("reason", "")),
         amount=int(amount) if amount is not None else None,
-        details={name: str(new[name]) for name in ALERT_DETAILS if new.get(name) is not None},
+        details={name: str(new[name]) for name in ALERT_DETAIL_NAMES if new.get(name) is not None},
     )
 
 
