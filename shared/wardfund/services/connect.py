@@ -21,6 +21,7 @@ from wardfund.domain.calendar import LONDON
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.connect import ConnectStatus
 from wardfund.domain.errors import InvalidCampaign
+from wardfund.domain.notices import ConnectOnboarding
 from wardfund.services.campaigns import CampaignStore, existing, update_campaign
 
 
@@ -46,13 +47,8 @@ class ConnectRecords(Protocol):
     ) -> tuple[bool, ConnectStatus | None]: ...
     def onboarding_sent(
         self,
+        onboarding: ConnectOnboarding,
         *,
-        campaign_id: str,
-        account_id: str,
-        link_url: str,
-        link_expires_at: datetime,
-        at: datetime,
-        by: str,
         principal: str | None,
         detail: str,
         audited_at: datetime | None = None,
@@ -105,12 +101,14 @@ def connect_campaign(
     link = stripe.onboarding_link(account_id, refresh_url, return_url)
     until = link.expires_at.astimezone(LONDON)
     records.onboarding_sent(
-        campaign_id=campaign_id,
-        account_id=account_id,
-        link_url=link.url,
-        link_expires_at=link.expires_at,
-        at=link.created,
-        by=by,
+        ConnectOnboarding(
+            campaign_id=campaign_id,
+            account_id=account_id,
+            at=link.created,
+            link_url=link.url,
+            link_expires_at=link.expires_at,
+            requested_by=by,
+        ),
         principal=principal,
         audited_at=at,
         detail=(

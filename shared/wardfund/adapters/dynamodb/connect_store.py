@@ -37,7 +37,7 @@ from wardfund.adapters.dynamodb.table import (
 from wardfund.domain.calendar import parse_utc_key, utc_key
 from wardfund.domain.campaign import Campaign
 from wardfund.domain.connect import ConnectStatus
-from wardfund.domain.notices import link_tag
+from wardfund.domain.notices import ConnectOnboarding, link_tag
 
 CONNECT_SUFFIX = "#connect"
 ONBOARDING_KIND = "connect_onboarding"  # the notice's kind (adapters/dynamodb/outbox_records)
@@ -124,33 +124,34 @@ class DynamoConnectStore:
 
     def onboarding_sent(
         self,
+        onboarding: ConnectOnboarding,
         *,
-        campaign_id: str,
-        account_id: str,
-        link_url: str,
-        link_expires_at: datetime,
-        at: datetime,
-        by: str,
         principal: str | None,
         detail: str,
         audited_at: datetime | None = None,
     ) -> None:
-        """The notice that emails the treasurers their onboarding link (`at`: when Stripe
-        made the link), and the campaign's audit entry (at `audited_at`, else `at`), in one
-        transaction."""
+        """The notice that emails the treasurers their onboarding link (its `at`: when
+        Stripe made the link), and the campaign's audit entry (at `audited_at`, else the
+        notice's `at`), in one transaction."""
+        at = onboarding.at
+        campaign_id = onboarding.campaign_id
         notice = {
             "PK": ALERT_PK,
-            "SK": f"{utc_key(at)}#{ONBOARDING_KIND}#{campaign_id}#{link_tag(link_url)}",
+            "SK": f"{utc_key(at)}#{ONBOARDING_KIND}#{campaign_id}#{link_tag(onboarding.link_url)}",
             "kind": ONBOARDING_KIND,
             "at": utc_key(at),
             "campaign_id": campaign_id,
-            "account_id": account_id,
-            "link_url": link_url,
-            "link_expires_at": utc_key(link_expires_at),
-            "requested_by": by,
+            "account_id": onboarding.account_id,
+            "link_url": onboarding.link_url,
+            "link_expires_at": utc_key(onboarding.link_expires_at),
+            "requested_by": onboarding.requested_by,
         }
         audit = self._audit(
-            campaign_id, at=audited_at or at, by=by, principal=principal, detail=detail
+            campaign_id,
+            at=audited_at or at,
+            by=onboarding.requested_by,
+            principal=principal,
+            detail=detail,
         )
         self.table.client.transact_write_items(
             TransactItems=cast(
