@@ -8,7 +8,7 @@ object in the pinned version (docs/stripe-versions.md). Acknowledging it would d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from wardfund.adapters.stripe_event_types import PINNED_API_VERSION, worth_queueing
 
@@ -46,38 +46,64 @@ class WebhookReply:
     version_refused: bool = False
 
 
-class WebhookVerifier(Protocol):
-    def verify(self, raw_body: bytes, signature: str | None) -> VerifiedEvent: ...
+E_co = TypeVar("E_co", covariant=True)
+E = TypeVar("E")
+
+
+class Verifies(Protocol[E_co]):
+    """Checks an endpoint's signature on the raw body and reads the event it vouches for."""
+
+    def verify(self, raw_body: bytes, signature: str | None) -> E_co: ...
+
+
+class WebhookVerifier(Verifies[VerifiedEvent], Protocol): ...
 
 
 class EventQueue(Protocol):
     def send(self, body: str, event_id: str, event_type: str) -> None: ...
 
 
-def accept_webhook(
-    raw_body: bytes, signature: str | None, verifier: WebhookVerifier, queue: EventQueue
-) -> WebhookReply:
+def verified(raw_body: bytes, signature: str | None, verifier: Verifies[E]) -> E | WebhookReply:
+    """The event a Stripe endpoint's signature vouches for, or the reply that refuses the
+    body: 413 too big, 400 a bad signature or payload, 503 the verifier's own trouble."""
     if len(raw_body) > MAX_BODY_BYTES:
         return WebhookReply(413, f"body over {MAX_BODY_BYTES} bytes")
     try:
-        event = verifier.verify(raw_body, signature)
+        return verifier.verify(raw_body, signature)
     except InvalidSignature as error:
         return WebhookReply(400, f"signature rejected: {error}")
     except InvalidPayload as error:
         return WebhookReply(400, f"payload rejected: {error}")
     except Unavailable as error:
         return WebhookReply(503, f"not accepted, send again later: {error}")
+
+
+def version_refusal(event_id: str, api_version: str | None) -> WebhookReply | None:
+    """The 400 that refuses an event rendered in another Stripe API version than the one
+    wardfund reads (see the module's docstring); None when it is in that version."""
+    if api_version == PINNED_API_VERSION:
+        return None
+    return WebhookReply(
+        400,
+        f"refused: rendered in Stripe API version {api_version or '(none)'}, and "
+        f"wardfund reads {PINNED_API_VERSION}; set this endpoint's API version to "
+        f"{PINNED_API_VERSION}",
+        event_id,
+        version_refused=True,
+    )
+
+
+def accept_webhook(
+    raw_body: bytes, signature: str | None, verifier: WebhookVerifier, queue: EventQueue
+) -> WebhookReply:
+    event = verified(raw_body, signature, verifier)
+    if isinstance(event, WebhookReply):
+        return event
     if not worth_queueing(event.event_type, event.object_mode):
         return WebhookReply(200, "ignored: not an event wardfund counts", event.event_id)
-    if event.api_version != PINNED_API_VERSION:
-        return WebhookReply(
-            400,
-            f"refused: rendered in Stripe API version {event.api_version or '(none)'}, and "
-            f"wardfund reads {PINNED_API_VERSION}; set this endpoint's API version to "
-            f"{PINNED_API_VERSION}",
-            event.event_id,
-            version_refused=True,
-        )
+    refused = version_refusal(event.event_id, event.api_version)
+    if refused is not None:
+        return refused
     try:
         queue.send(raw_body.decode("utf-8"), event.event_id, event.event_type)
     except Unavailable as error:

@@ -16,14 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from wardfund.adapters.stripe_event_types import PINNED_API_VERSION
 from wardfund.domain.connect import ConnectStatus
 from wardfund.services.accept_webhook import (
-    MAX_BODY_BYTES,
-    InvalidPayload,
-    InvalidSignature,
-    Unavailable,
+    Verifies,
     WebhookReply,
+    verified,
+    version_refusal,
 )
 
 ACCOUNT_UPDATED = "account.updated"
@@ -45,8 +43,7 @@ class ConnectEvent:
     campaign_hint: str | None = None
 
 
-class ConnectVerifier(Protocol):
-    def verify(self, raw_body: bytes, signature: str | None) -> ConnectEvent: ...
+class ConnectVerifier(Verifies[ConnectEvent], Protocol): ...
 
 
 class ConnectStatuses(Protocol):
@@ -76,27 +73,14 @@ def _changed(before: ConnectStatus | None, now: ConnectStatus) -> bool:
 def accept_connect_webhook(
     raw_body: bytes, signature: str | None, verifier: ConnectVerifier, store: ConnectStatuses
 ) -> WebhookReply:
-    if len(raw_body) > MAX_BODY_BYTES:
-        return WebhookReply(413, f"body over {MAX_BODY_BYTES} bytes")
-    try:
-        event = verifier.verify(raw_body, signature)
-    except InvalidSignature as error:
-        return WebhookReply(400, f"signature rejected: {error}")
-    except InvalidPayload as error:
-        return WebhookReply(400, f"payload rejected: {error}")
-    except Unavailable as error:
-        return WebhookReply(503, f"not accepted, send again later: {error}")
+    event = verified(raw_body, signature, verifier)
+    if isinstance(event, WebhookReply):
+        return event
     if event.event_type != ACCOUNT_UPDATED:
         return WebhookReply(200, "ignored: not an event wardfund acts on", event.event_id)
-    if event.api_version != PINNED_API_VERSION:
-        return WebhookReply(
-            400,
-            f"refused: rendered in Stripe API version {event.api_version or '(none)'}, and "
-            f"wardfund reads {PINNED_API_VERSION}; set this endpoint's API version to "
-            f"{PINNED_API_VERSION}",
-            event.event_id,
-            version_refused=True,
-        )
+    refused = version_refusal(event.event_id, event.api_version)
+    if refused is not None:
+        return refused
     status = event.status
     account = event.connected_account
     if status is None or not account or account != status.account_id:
