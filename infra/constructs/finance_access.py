@@ -14,21 +14,18 @@ identity with each export.
 
 from __future__ import annotations
 
-from typing import Any
-
-from aws_cdk import ArnFormat, Duration, Stack
 from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
 from infra.constructs.bank_details_key import grant_national_finance
-from infra.nag import acknowledge, resource_finding
+from infra.constructs.cli_access import CliAccess
+from infra.constructs.role_policy import allow
 
 
-class NationalFinanceAccess(Construct):
+class NationalFinanceAccess(CliAccess):
     def __init__(
         self,
         scope: Construct,
@@ -39,70 +36,31 @@ class NationalFinanceAccess(Construct):
         bank_files_bucket: s3.IBucket,
         bank_details_key_arn: str,
     ) -> None:
-        super().__init__(scope, construct_id)
-        stack = Stack.of(self)
-        self.role = iam.Role(
-            self,
-            "Role",
+        super().__init__(
+            scope,
+            construct_id,
+            config=config,
             role_name=c.national_finance_role_name(config.stage),
-            assumed_by=iam.AccountPrincipal(stack.account).with_conditions(
-                {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
-            ),
-            max_session_duration=Duration.hours(c.FINANCE_SESSION_HOURS),
+            session_hours=c.FINANCE_SESSION_HOURS,
             description=f"wardfund {config.stage}: national finance reading campaign bank "
             "details and the payout run's bank files",
         )
-        stacks = [
-            stack.format_arn(
-                service="cloudformation",
-                resource="stack",
-                resource_name=f"{c.stack_name(config.stage, kind)}/*",
-                arn_format=ArnFormat.SLASH_RESOURCE_NAME,
-            )
-            for kind in ("Stateful", "Stateless")
-        ]
-        self._allow(["cloudformation:DescribeStacks"], stacks)
-        self._allow(c.FINANCE_TABLE_READ_ACTIONS, [table.table_arn])
-        self._allow(
-            ["dynamodb:PutItem"],  # the audit trail's item of each export
-            [table.table_arn],
-            conditions={
-                "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [c.CAMPAIGN_PARTITIONS]}
-            },
-        )
+        allow(self.role, c.FINANCE_TABLE_READ_ACTIONS, [table.table_arn])
+        # the audit trail's item of each export
+        self.allow_in_campaign_partitions(["dynamodb:PutItem"], table)
         bank_files = bank_files_bucket.arn_for_objects(f"{c.BANK_TRANSFERS_PREFIX}/*")
-        self._allow(
+        allow(
+            self.role,
             ["s3:ListBucket"],
             [bank_files_bucket.bucket_arn],
             conditions={"StringLike": {"s3:prefix": [f"{c.BANK_TRANSFERS_PREFIX}/*"]}},
         )
-        self._allow(["s3:GetObject"], [bank_files])
+        allow(self.role, ["s3:GetObject"], [bank_files])
         grant_national_finance(self.role, bank_details_key_arn, bank_files_bucket)
-        self._acknowledge_wildcards(stacks, bank_files)
-
-    def _allow(
-        self,
-        actions: tuple[str, ...] | list[str],
-        resources: list[str],
-        conditions: dict[str, Any] | None = None,
-    ) -> None:
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=list(actions), resources=list(resources), conditions=conditions
-            )
+        self.acknowledge_wildcards(
+            {
+                bank_files: "s3:GetObject needs object ARNs; `campaign bank files` saves the "
+                "run's files, whose keys are per run, so reading is scoped to bank-transfers/ "
+                "only.",
+            }
         )
-
-    def _acknowledge_wildcards(self, stacks: list[str], bank_files: str) -> None:
-        policy = self.role.node.find_child("DefaultPolicy")
-        reasons = {
-            **dict.fromkeys(
-                stacks,
-                "cloudformation:DescribeStacks needs the stack's ARN, which ends in the id "
-                "CloudFormation gives it at creation; the name is fixed, so only the id is a "
-                "wildcard (the CLI reads the stage's outputs from these two stacks only).",
-            ),
-            bank_files: "s3:GetObject needs object ARNs; `campaign bank files` saves the run's "
-            "files, whose keys are per run, so reading is scoped to bank-transfers/ only.",
-        }
-        for resource, reason in reasons.items():
-            acknowledge(policy, resource_finding(policy, "AwsSolutions-IAM5", resource), reason)

@@ -20,7 +20,8 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
-from infra.nag import acknowledge, resource_finding
+from infra.constructs.role_policy import acknowledge_wildcard, allow
+from infra.nag import acknowledge
 from infra.packaging import BuiltAsset, build_function, build_layer
 
 RUNTIME: lambda_.Runtime = getattr(lambda_.Runtime, "PYTHON_" + c.PYTHON_VERSION.replace(".", "_"))
@@ -89,19 +90,14 @@ class WardfundFunction(Construct):
         conditions: Mapping[str, Any] | None = None,
     ) -> None:
         """Add one least-privilege statement to this function's role."""
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=list(actions), resources=list(resources), conditions=conditions
-            )
-        )
+        allow(self.role, actions, resources, conditions)
 
     def allow_on_objects(self, actions: Sequence[str], bucket: s3.IBucket, why: str) -> None:
         """Add a statement for `actions` on every object of `bucket`, and acknowledge the
         cdk-nag finding for that one wildcard resource with `why`."""
         objects = bucket.arn_for_objects("*")
         self.allow(actions, [objects])
-        policy = self.role.node.find_child("DefaultPolicy")
-        acknowledge(policy, resource_finding(policy, "AwsSolutions-IAM5", objects), why)
+        acknowledge_wildcard(self.role, objects, why)
 
     def _build_log_group(self) -> logs.LogGroup:
         return logs.LogGroup(

@@ -20,17 +20,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aws_cdk import aws_apigatewayv2 as apigw
-from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra import constants as c
 from infra.config import StageConfig
-from infra.constructs.donations_api import _AccessLogSettings
+from infra.constructs.http_api import add_lambda_route, build_http_api
 from infra.constructs.lambda_function import WardfundFunction
-from infra.nag import acknowledge
 from wardfund.adapters.dynamodb.live_nights import (
     BALANCE_ATTRIBUTES,
     LIVE_PREFIX,
@@ -73,7 +70,6 @@ class LivePage(Construct):
         table: dynamodb.ITable,
     ) -> None:
         super().__init__(scope, construct_id)
-        self._config = config
         self.page = WardfundFunction(
             self,
             "LivePage",
@@ -89,55 +85,26 @@ class LivePage(Construct):
                 [table.table_arn],
                 read_only_condition(leading_keys, attributes),
             )
-        self.api = apigw.HttpApi(
+        self.api, self.stage = build_http_api(
             self,
-            "HttpApi",
+            config,
             description=f"wardfund {config.stage}: ward nights' live pages (public, read-only)",
-            create_default_stage=False,
+            rate_limit=RATE_LIMIT_PER_SECOND,
+            burst_limit=BURST_LIMIT,
         )
-        self.stage = self._build_stage()
-        self.route = self._build_route()
+        self.route = add_lambda_route(
+            self.api,
+            path=f"{LIVE_PATH}/{{proxy+}}",
+            method=apigw.HttpMethod.GET,
+            integration_id="LivePageIntegration",
+            function=self.page.function,
+            unauthenticated_because="The live page is public by design: a room's projector and "
+            "phones open it from a QR code, without an account. It is GET only, shows a ward "
+            "night's totals and the campaign's imprint, and its function can read nothing else "
+            "(IAM conditions on partition keys and attributes); the stage throttles it.",
+        )
 
     @property
     def url(self) -> str:
         """The live pages' base: `<url>/<campaign>/<ward key>[/<yyyy-mm-dd>]`."""
         return f"{self.api.api_endpoint}{LIVE_PATH}"
-
-    def _build_stage(self) -> apigw.HttpStage:
-        access_logs = logs.LogGroup(
-            self,
-            "AccessLogs",
-            retention=logs.RetentionDays[c.LOG_RETENTION[self._config.stage]],
-            removal_policy=self._config.removal_policy,
-        )
-        return apigw.HttpStage(
-            self,
-            "DefaultStage",
-            http_api=self.api,
-            stage_name="$default",
-            auto_deploy=True,
-            throttle=apigw.ThrottleSettings(
-                rate_limit=RATE_LIMIT_PER_SECOND, burst_limit=BURST_LIMIT
-            ),
-            access_log_settings=_AccessLogSettings(access_logs),
-        )
-
-    def _build_route(self) -> apigw.HttpRoute:
-        (route,) = self.api.add_routes(
-            path=f"{LIVE_PATH}/{{proxy+}}",
-            methods=[apigw.HttpMethod.GET],
-            integration=integrations.HttpLambdaIntegration(
-                "LivePageIntegration",
-                self.page.function,
-                payload_format_version=apigw.PayloadFormatVersion.VERSION_2_0,
-            ),
-        )
-        acknowledge(
-            route,
-            "AwsSolutions-APIG4",
-            "The live page is public by design: a room's projector and phones open it from a "
-            "QR code, without an account. It is GET only, shows a ward night's totals and the "
-            "campaign's imprint, and its function can read nothing else (IAM conditions on "
-            "partition keys and attributes); the stage throttles it.",
-        )
-        return route

@@ -31,6 +31,7 @@ from infra.config import StageConfig
 from infra.constructs.bank_details_key import grant_payout_function
 from infra.constructs.dead_letter_queue import build_dead_letter_queue
 from infra.constructs.lambda_function import WardfundFunction
+from infra.constructs.monitoring import application_metric
 from infra.constructs.payout_tasks import PayoutTasks
 from infra.constructs.schedules import weekly_lambda_schedule
 from wardfund.adapters.stripe_keys import PAYOUTS
@@ -100,12 +101,7 @@ class Payouts(Construct):
     def run_late_metric(self) -> cloudwatch.Metric:
         """Deadline checks that found the run not finished: a Powertools metric, so it carries
         the `service` dimension."""
-        return cloudwatch.Metric(
-            namespace=c.POWERTOOLS_METRICS_NAMESPACE,
-            metric_name=c.PAYOUT_RUN_LATE_METRIC,
-            dimensions_map={"service": c.POWERTOOLS_SERVICE_NAME},
-            statistic=cloudwatch.Stats.SUM,
-        )
+        return application_metric(c.PAYOUT_RUN_LATE_METRIC)
 
     def _build_run_function(
         self,

@@ -25,6 +25,7 @@ from infra import constants as c
 from infra.config import StageConfig
 from infra.constructs.dead_letter_queue import build_dead_letter_queue
 from infra.constructs.lambda_function import WardfundFunction
+from infra.constructs.monitoring import application_metric
 from infra.constructs.schedules import weekly_lambda_schedule
 from wardfund.adapters.stripe_keys import RECONCILE
 
@@ -93,9 +94,4 @@ class Reconciliation(Construct):
     def not_reconciled_metric(self) -> cloudwatch.Metric:
         """Events the last run could not apply (waiting for another event, or unreadable):
         a Powertools metric, so it carries the `service` dimension."""
-        return cloudwatch.Metric(
-            namespace=c.POWERTOOLS_METRICS_NAMESPACE,
-            metric_name=c.NOT_RECONCILED_METRIC,
-            dimensions_map={"service": c.POWERTOOLS_SERVICE_NAME},
-            statistic=cloudwatch.Stats.SUM,
-        )
+        return application_metric(c.NOT_RECONCILED_METRIC)

@@ -24,7 +24,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import constants as c
-from infra.nag import acknowledge, resource_finding
+from infra.constructs.role_policy import acknowledge_wildcard
 
 
 def weekly_lambda_schedule(
@@ -71,10 +71,9 @@ def weekly_lambda_schedule(
             role=role,
         ),
     )
-    policy = role.node.find_child("DefaultPolicy")
-    acknowledge(
-        policy,
-        resource_finding(policy, "AwsSolutions-IAM5", f"{function.function_arn}:*"),
+    acknowledge_wildcard(
+        role,
+        f"{function.function_arn}:*",
         f"CDK's LambdaInvoke target grants lambda:InvokeFunction on the {purpose} function and "
         "its qualified ARNs (versions/aliases, ':*'); it is still only this one function.",
     )
