@@ -251,21 +251,20 @@ class LocalControl:
         return answer
 
     def _give(self, request: JSON) -> JSON:
-        donor = self._donor(request)
-        events = self.world.give_once(
-            _parse_at(request.get("at")),
-            donor,
-            str(request["campaign"]),
-            str(request.get("ward") or ""),
-            int(request["amount_pence"]),
-            str(request.get("currency") or "gbp"),
-        )
-        self._send(events)
-        return {"action": "give", "donor": donor.donor_id} | self._counted(payment_of(events))
+        return self._through_payment_link("give", self.world.give_once, request)
 
     def _pledge(self, request: JSON) -> JSON:
+        return self._through_payment_link("pledge", self.world.pledge, request)
+
+    def _through_payment_link(
+        self,
+        action: str,
+        story: Callable[[datetime, Donor, str, str, int, str], list[JSON]],
+        request: JSON,
+    ) -> JSON:
+        """A donor pays through the campaign's Payment Link (`give_once` or `pledge`)."""
         donor = self._donor(request)
-        events = self.world.pledge(
+        events = story(
             _parse_at(request.get("at")),
             donor,
             str(request["campaign"]),
@@ -274,7 +273,7 @@ class LocalControl:
             str(request.get("currency") or "gbp"),
         )
         self._send(events)
-        return {"action": "pledge", "donor": donor.donor_id} | self._counted(payment_of(events))
+        return {"action": action, "donor": donor.donor_id} | self._counted(payment_of(events))
 
     def _renew(self, request: JSON) -> JSON:
         donor_id = str(request["donor"])
