@@ -89,10 +89,11 @@ def _at(text: str | None) -> str | None:
     return parse_time(text, what="--at").isoformat() if text else None
 
 
-def _send(request: dict[str, Any], as_json: bool, what: str) -> None:
+def _send(request: dict[str, Any], as_json: bool) -> None:
+    """Tells the running stack to play the request's Stripe activity; prints its answer."""
     from wardfund.local.background import control
 
-    with command_errors(), working(what):
+    with command_errors(), working("sending Stripe's events"):
         answer = control(request)
     if as_json:
         print(json.dumps(answer, indent=2))
@@ -133,6 +134,31 @@ def told(answer: dict[str, Any]) -> str:
     )
 
 
+def _through_payment_link(
+    action: str,
+    pounds: str,
+    option: str,
+    *,
+    campaign: str,
+    ward: str,
+    donor: str | None,
+    name: str | None,
+    email: str | None,
+    at: str | None,
+    currency: str,
+    as_json: bool,
+) -> None:
+    """`give` and `pledge`: a donor pays `pounds` (as given to `option`) through the
+    campaign's Payment Link."""
+    with command_errors():
+        pence = pounds_to_pence(pounds, what=option)
+        request = {
+            "action": action, "campaign": campaign, "ward": ward, "amount_pence": pence,
+            "donor": donor, "name": name, "email": email, "at": _at(at), "currency": currency,
+        }  # fmt: skip
+    _send(request, as_json)
+
+
 @app.command()
 def give(
     campaign: CampaignArg,
@@ -150,13 +176,10 @@ def give(
 ) -> None:
     """A donor gives once through the campaign's Payment Link (signed webhooks, as Stripe
     sends them, into the running local stack)."""
-    with command_errors():
-        pence = pounds_to_pence(amount, what="--amount")
-        request = {
-            "action": "give", "campaign": campaign, "ward": ward, "amount_pence": pence,
-            "donor": donor, "name": name, "email": email, "at": _at(at), "currency": currency,
-        }  # fmt: skip
-    _send(request, as_json, "sending Stripe's events")
+    _through_payment_link(
+        "give", amount, "--amount", campaign=campaign, ward=ward, donor=donor, name=name,
+        email=email, at=at, currency=currency, as_json=as_json,
+    )  # fmt: skip
 
 
 @app.command()
@@ -176,13 +199,10 @@ def pledge(
 ) -> None:
     """A donor starts a monthly gift through the campaign's Payment Link: its first payment
     (matched once the campaign's launch event is recorded, under the cap)."""
-    with command_errors():
-        pence = pounds_to_pence(monthly, what="--monthly")
-        request = {
-            "action": "pledge", "campaign": campaign, "ward": ward, "amount_pence": pence,
-            "donor": donor, "name": name, "email": email, "at": _at(at), "currency": currency,
-        }  # fmt: skip
-    _send(request, as_json, "sending Stripe's events")
+    _through_payment_link(
+        "pledge", monthly, "--monthly", campaign=campaign, ward=ward, donor=donor, name=name,
+        email=email, at=at, currency=currency, as_json=as_json,
+    )  # fmt: skip
 
 
 @app.command()
@@ -192,7 +212,7 @@ def renew(
     """The donor's next monthly payment succeeds."""
     with command_errors():
         request = {"action": "renew", "donor": donor, "at": _at(at)}
-    _send(request, as_json, "sending Stripe's events")
+    _send(request, as_json)
 
 
 @app.command()
@@ -218,7 +238,7 @@ def refund(
             "action": "refund", "donor": donor, "payment": payment, "amount_pence": pence,
             "at": _at(at),
         }  # fmt: skip
-    _send(request, as_json, "sending Stripe's events")
+    _send(request, as_json)
 
 
 @app.command()
@@ -240,4 +260,4 @@ def dispute(
             "action": "dispute", "donor": donor, "payment": payment, "outcome": outcome,
             "at": _at(at),
         }  # fmt: skip
-    _send(request, as_json, "sending Stripe's events")
+    _send(request, as_json)
