@@ -65,7 +65,7 @@ def test_an_unknown_campaign_gift_is_alerted_with_what_is_needed_and_listed_unti
     assert "£10.00" in text_of(summary)
     assert item.needed in text_of(summary)
 
-    # When someone resolves it (the later attribute/refund command sets the field)
+    # When someone resolves it (as `suspense assign` and `suspense refund` set the field)
     assert mark_resolved(
         table(stack), payment_id, by="tester", resolution="refunded", at=SECOND_RUN
     )

@@ -42,15 +42,19 @@ def test_an_unknown_campaign_names_it_and_where_the_metadata_lives() -> None:
 
 
 def test_no_campaign_says_the_key_is_missing() -> None:
-    needed = item_for(payment(None)).needed
+    item = item_for(payment(None))
+    needed = item.needed
     assert "No 'campaign' in the Payment Link's metadata" in needed
-    assert "attribute this payment to its campaign, or refund it" in needed
+    assert f"wardfund suspense assign {item.payment_id} CAMPAIGN --by NAME" in needed
+    assert f"wardfund suspense refund {item.payment_id} --by NAME" in needed
 
 
 def test_another_currency_names_it() -> None:
     item = item_for(payment("leeds", currency="eur"))
     assert item.reason is SuspenseReason.FOREIGN_CURRENCY
     assert "EUR" in item.needed
+    assert f"wardfund suspense refund {item.payment_id} --by NAME" in item.needed
+    assert "suspense assign" not in item.needed  # pounds only: it can only go back
     assert item.shown_held == "12.50 EUR"
     assert shown_amount(123456, "gbp") == "£1,234.56"
 

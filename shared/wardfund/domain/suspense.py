@@ -1,7 +1,7 @@
 """Money in suspense (FORMAT.md rule 4): a payment no campaign could be given. Each such
 payment has a suspense item saying what a person must do to reach the money, listed in every
-national summary until someone marks it resolved (`resolved_at`; the commands that attribute
-or refund it, and set that field, come later).
+national summary until someone resolves it (`resolved_at`): `wardfund suspense assign` gives it
+to its campaign, `wardfund suspense refund` sends it back to the donor.
 """
 
 from __future__ import annotations
@@ -96,12 +96,17 @@ def _where_metadata(item: SuspenseItem) -> str:
 def what_is_needed(item: SuspenseItem) -> str:
     """What a person must find out or change so the money can reach a campaign (or go back)."""
     where = _where_metadata(item)
-    then = "then attribute this payment to its campaign, or refund it."
+    payment = item.payment_id
+    then = (
+        f"then give this payment to its campaign (wardfund suspense assign {payment} CAMPAIGN "
+        f"--by NAME), or refund it (wardfund suspense refund {payment} --by NAME)."
+    )
     if item.reason is SuspenseReason.FOREIGN_CURRENCY:
         return (
             f"The payment is in {item.currency.upper()}, and the agreement shares pounds only. "
-            "Refund it, or convert it and attribute it by hand; and check that the Payment "
-            "Link charges in GBP so later gifts do."
+            f"Refund it (wardfund suspense refund {payment} --by NAME), or convert it and "
+            "attribute it by hand; and check that the Payment Link charges in GBP so later "
+            "gifts do."
         )
     if item.reason is SuspenseReason.NO_CAMPAIGN:
         return (

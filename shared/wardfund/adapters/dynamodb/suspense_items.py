@@ -1,8 +1,8 @@
 """Suspense items: `PK=SUSPENSE`, `SK=ITEM#<payment id>`, one per payment held in suspense,
 written in the payment's own transaction (`DynamoLedgerStore`).
 
-Open while it has no `resolved_at`. A later command (attribute the payment, or refund it)
-sets `resolved_at`, `resolved_by` and `resolution` with `mark_resolved`; the national summary
+Open while it has no `resolved_at`. `wardfund suspense assign` or `suspense refund` sets
+`resolved_at`, `resolved_by` and `resolution` with `mark_resolved`; the national summary
 then stops listing it. The item's `needed` keeps, in words, what the alert said to do.
 """
 
