@@ -1,6 +1,6 @@
 """Each kind of email, from the demo story, rendered by headless Chromium: a screenshot of
-it is written to docs/screenshots/ (named in the README) and the page's rendered text must
-show the key figures."""
+it is written (to docs/screenshots/, named in the README, under `make screenshots`) and the
+page's rendered text must show the key figures."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.screenshot_folder import screenshot_folder
 from wardfund.cli.outbox import demo_scenario
 from wardfund.domain.display import pounds
 from wardfund.local.aws.sent_emails import SentEmail
@@ -21,7 +22,7 @@ from wardfund.local.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshot_folder()
 PREFIX = "wf-demo"  # fixed names (bucket, ids) so the screenshots are the same every run
 
 

@@ -5,7 +5,7 @@ Open the page, make a pledge (its signed webhooks POSTed to the local endpoint, 
 sends them), and the page must show the new figures within 5 s of the last webhook being
 answered, or the test fails. Then the network drops (the page's figures requests fail): the
 page keeps the last figures and says so, and catches up when it comes back. Screenshots of
-the projector and phone views go to docs/screenshots/.
+the projector and phone views go to docs/screenshots/ under `make screenshots`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.screenshot_folder import screenshot_folder
 from tests.e2e.test_local_background import cli, ok, post_webhook
 from wardfund.domain.calendar import london_date
 from wardfund.local.emails.screenshots import find_browser
@@ -30,7 +31,7 @@ from wardfund.local.stripe.world import Donor, StripeWorld
 
 pytestmark = pytest.mark.e2e
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshot_folder()
 UPDATE_WITHIN_SECONDS = 5.0
 CAMPAIGN, WARD = "leeds-central", "Headingley"
 EARLIER_NIGHT = (20000, 20000, 7400)  # £474 of doubling given on an earlier night
