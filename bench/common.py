@@ -28,6 +28,14 @@ def median_of(runs: int, measure: Callable[[], float]) -> float:
     return statistics.median(measure() for _ in range(runs))
 
 
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank value below which `share` of `values` lie (0.0 for none)."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
 def bar_chart(
     name: str,
     title: str,

@@ -25,7 +25,7 @@ from typing import Any
 
 import boto3
 
-from bench.common import bar_chart
+from bench.common import bar_chart, percentile
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.domain.calendar import london_date
@@ -50,11 +50,6 @@ def _count(event_name: str, **_: Any) -> None:
 
 def _transaction(params: dict[str, Any], **_: Any) -> None:
     transaction_items.append(len(params.get("TransactItems", [])))
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 class Drainer(threading.Thread):

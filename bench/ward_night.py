@@ -33,13 +33,14 @@ from typing import Any
 
 import boto3
 
-from bench.common import write_section
+from bench.common import percentile, write_section
 from wardfund.adapters.dynamodb.campaign_store import DynamoCampaignStore
 from wardfund.adapters.dynamodb.ledger_report import DynamoLedgerReport
 from wardfund.adapters.dynamodb.table import Table
 from wardfund.domain.campaign import DEFAULT_MATCH_CAP_PENCE, Campaign
 from wardfund.event_sources import EVENTS_QUEUE_BATCH_SIZE, EVENTS_QUEUE_MAX_CONCURRENCY
 from wardfund.local.aws.resources import ACCOUNT, REGION
+from wardfund.local.lambdas.queue_worker import invoke_batch, queue_counts
 from wardfund.local.stack import LocalStack
 from wardfund.local.stripe.world import Donor, StripeWorld
 from wardfund.services.campaigns import register_campaign
@@ -91,8 +92,15 @@ def consume(
     handler asked to postpone (an event waiting for another) comes back after its back-off.
     Reports, per invocation, each message's id, SentTimestamp, and whether it was done."""
     from functions.donations.process import handler
-    from wardfund.local.lambdas.lambda_context import LocalLambdaContext
-    from wardfund.local.lambdas.queue_worker import sqs_record
+
+    def counted(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        with active.get_lock():
+            active.value += 1
+        try:
+            return handler(event, context)
+        finally:
+            with active.get_lock():
+                active.value -= 1
 
     client = boto3.client("sqs")
     arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{queue_url.rsplit('/', 1)[1]}"
@@ -109,23 +117,7 @@ def consume(
         if not got:
             continue
         received = time.time()
-        with active.get_lock():
-            active.value += 1
-        try:
-            event = {"Records": [sqs_record(m, arn) for m in got]}
-            reply = handler(event, LocalLambdaContext("wardfund-process"))
-        finally:
-            with active.get_lock():
-                active.value -= 1
-        failed = {item["itemIdentifier"] for item in reply.get("batchItemFailures", [])}
-        done = [m for m in got if m["MessageId"] not in failed]
-        if done:
-            client.delete_message_batch(
-                QueueUrl=queue_url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
-                ],
-            )
+        failed = invoke_batch(client, queue_url, arn, counted, got, "wardfund-process")
         finished = time.time()
         records.put(
             [
@@ -169,21 +161,8 @@ class Timeline:
     def _run(self) -> None:
         client = boto3.client("sqs")
         while not self._stop.wait(1.0):
-            attributes = client.get_queue_attributes(
-                QueueUrl=self.queue_url,
-                AttributeNames=[
-                    "ApproximateNumberOfMessages",
-                    "ApproximateNumberOfMessagesNotVisible",
-                ],
-            )["Attributes"]
-            self.rows.append(
-                (
-                    time.time(),
-                    int(attributes["ApproximateNumberOfMessages"]),
-                    int(attributes["ApproximateNumberOfMessagesNotVisible"]),
-                    int(self.active.value),
-                )
-            )
+            visible, in_flight = queue_counts(client, self.queue_url)
+            self.rows.append((time.time(), visible, in_flight, int(self.active.value)))
 
 
 def oldest_age(at: float, messages: dict[str, Message]) -> float:
@@ -191,11 +170,6 @@ def oldest_age(at: float, messages: dict[str, Message]) -> float:
     ApproximateAgeOfOldestMessage counts: a message received and put back still counts)."""
     waiting = [m.sent for m in messages.values() if m.sent <= at < (m.deleted or float("inf"))]
     return at - min(waiting) if waiting else 0.0
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[int(fraction * (len(ordered) - 1))], 2) if ordered else 0.0
 
 
 def run(count: int, window: float) -> dict[str, Any]:
@@ -298,7 +272,7 @@ def run(count: int, window: float) -> dict[str, Any]:
         check = report.check()
         dead = stack.dead_letters()
     want = expected(plan)
-    seconds = [row[0] for row in timeline.rows]
+    ages = [oldest_age(row[0], messages) for row in timeline.rows]
     summary = {
         "pledges": count,
         "events_posted": len(statuses),
@@ -316,14 +290,12 @@ def run(count: int, window: float) -> dict[str, Any]:
         "donors_thanked": thanked,
         "emails_seconds": round(emails_seconds, 1),
         "process_concurrency_max": max((r[3] for r in timeline.rows), default=0),
-        "oldest_message_age_max_seconds": round(
-            max((oldest_age(t, messages) for t in seconds), default=0.0), 1
+        "oldest_message_age_max_seconds": round(max(ages, default=0.0), 1),
+        "wait_to_first_receive_p95_seconds": round(
+            percentile([m.first_received - m.sent for m in messages.values()], 0.95), 2
         ),
-        "wait_to_first_receive_p95_seconds": percentile(
-            [m.first_received - m.sent for m in messages.values()], 0.95
-        ),
-        "sent_to_deleted_p95_seconds": percentile(
-            [(m.deleted or drained) - m.sent for m in messages.values()], 0.95
+        "sent_to_deleted_p95_seconds": round(
+            percentile([(m.deleted or drained) - m.sent for m in messages.values()], 0.95), 2
         ),
         "messages_received_again": sum(1 for m in messages.values() if m.receives > 1),
     }
@@ -333,9 +305,9 @@ def run(count: int, window: float) -> dict[str, Any]:
             "visible": visible,
             "in_flight": in_flight,
             "invocations": running,
-            "oldest_age": round(oldest_age(t, messages), 2),
+            "oldest_age": round(age, 2),
         }
-        for t, visible, in_flight, running in timeline.rows
+        for (t, visible, in_flight, running), age in zip(timeline.rows, ages, strict=True)
     ]
     print(json.dumps(summary, indent=1))
     lost = summary["not_200"] or dead or thanked != count or len(messages) != 3 * count

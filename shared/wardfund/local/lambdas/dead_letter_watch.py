@@ -17,6 +17,7 @@ import boto3
 
 from wardfund.local.aws.resources import ACCOUNT, REGION
 from wardfund.local.lambdas.lambda_context import LocalLambdaContext
+from wardfund.local.lambdas.queue_worker import queue_counts
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:wardfund-local-alarms"
@@ -81,20 +82,11 @@ class DeadLetterWatch:
         self.client = boto3.client("sqs")
         self.seen = dict.fromkeys(self.queues, 0)
 
-    def depth(self, url: str) -> int:
-        attributes = self.client.get_queue_attributes(
-            QueueUrl=url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return int(attributes["ApproximateNumberOfMessages"]) + int(
-            attributes["ApproximateNumberOfMessagesNotVisible"]
-        )
-
     def check(self) -> int:
         """Raises an alarm for each queue that holds more than when last checked."""
         raised = 0
         for name, url in self.queues.items():
-            depth = self.depth(url)
+            depth = sum(queue_counts(self.client, url))
             if depth > self.seen[name]:
                 at = datetime.now(UTC)
                 self.handler(

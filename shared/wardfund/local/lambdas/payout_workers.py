@@ -130,12 +130,3 @@ class PayoutWorkers:
                 parked.append(message["ReceiptHandle"])
             else:
                 report.delivered += 1
-
-    def depth(self, url: str | None = None) -> int:
-        attributes = self.client.get_queue_attributes(
-            QueueUrl=url or self.queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return int(attributes["ApproximateNumberOfMessages"]) + int(
-            attributes["ApproximateNumberOfMessagesNotVisible"]
-        )

@@ -40,6 +40,42 @@ def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
     }
 
 
+def invoke_batch(
+    client: Any,
+    queue_url: str,
+    queue_arn: str,
+    handler: Callable[[dict[str, Any], Any], dict[str, Any]],
+    messages: list[dict[str, Any]],
+    function_name: str,
+) -> set[str]:
+    """One invocation with a batch, as the mapping makes it: the messages that succeeded are
+    deleted; returns the ids of those the function reported failed (left for the caller)."""
+    event = {"Records": [sqs_record(message, queue_arn) for message in messages]}
+    reply = handler(event, LocalLambdaContext(function_name))
+    failed = {item["itemIdentifier"] for item in reply.get("batchItemFailures", [])}
+    succeeded = [m for m in messages if m["MessageId"] not in failed]
+    if succeeded:
+        client.delete_message_batch(
+            QueueUrl=queue_url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(succeeded)
+            ],
+        )
+    return failed
+
+
+def queue_counts(client: Any, url: str) -> tuple[int, int]:
+    """Messages waiting in a queue, and messages received and not yet deleted."""
+    attributes = client.get_queue_attributes(
+        QueueUrl=url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return (
+        int(attributes["ApproximateNumberOfMessages"]),
+        int(attributes["ApproximateNumberOfMessagesNotVisible"]),
+    )
+
+
 class QueueWorker:
     def __init__(
         self, queue_url: str, handler: Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -73,18 +109,9 @@ class QueueWorker:
 
     def _deliver(self, messages: list[dict[str, Any]]) -> int:
         self.invocations += 1
-        event = {"Records": [sqs_record(message, self.queue_arn) for message in messages]}
-        reply = self.handler(event, LocalLambdaContext("wardfund-process"))
-        failed = {item["itemIdentifier"] for item in reply.get("batchItemFailures", [])}
-        succeeded = [m for m in messages if m["MessageId"] not in failed]
-        if succeeded:
-            self.client.delete_message_batch(
-                QueueUrl=self.queue_url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                    for i, m in enumerate(succeeded)
-                ],
-            )
+        failed = invoke_batch(
+            self.client, self.queue_url, self.queue_arn, self.handler, messages, "wardfund-process"
+        )
         # Locally no time passes between drains, so the handler's back-off is cut to zero.
         retry = [m for m in messages if m["MessageId"] in failed]
         if retry:
@@ -95,13 +122,7 @@ class QueueWorker:
                     for i, m in enumerate(retry)
                 ],
             )
-        return len(succeeded)
+        return len(messages) - len(retry)
 
     def depth(self, url: str | None = None) -> int:
-        attributes = self.client.get_queue_attributes(
-            QueueUrl=url or self.queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return int(attributes["ApproximateNumberOfMessages"]) + int(
-            attributes["ApproximateNumberOfMessagesNotVisible"]
-        )
+        return sum(queue_counts(self.client, url or self.queue_url))
